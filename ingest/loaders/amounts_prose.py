@@ -1,0 +1,436 @@
+"""Money figures stated in running text (prose): ``基本支出 711.01 万元，占总支出的 7.43%``.
+
+The rules are keyed on the documents' own language, never on a bureau, a project or a known value:
+
+* an amount is a number with a money unit (元 / 万元 / 亿元) in ``doc.flow``; a bare number counts only right
+  after a known label and before ``占…%`` (``基本支出 603.98 ，占27.83%``);
+* its item is the known label (``ingest.vocab``) nearest before the number in its clause; a clause holding
+  only measure words (``决算数为``) names the item of the amount before it in the sentence;
+* a change amount (``较上年增加 12.05 万元``) is not a fact: its percentage goes to the amount before it;
+* measure from the words before the number (年初预算 / 全年预算 / 决算 / 实际支出 …), inherited inside a
+  ``其中`` list, default ``actual``;
+* scope from the item, the words before it, a parenthesis right after the number, the section headings
+  (一般公共预算财政拨款 / 政府性基金 / 财政拨款) and, for 三公经费, ``fiscal``; inside a project's section
+  (a report titled by the project, or ``1、<项目名>：`` under a 项目 heading) ``project:<name>``;
+* the first percentage after the amount and before the next amount: 占 → share, 完成/执行率/进度 → completion,
+  增长/下降 → change (a fall negative);
+* a figure of an earlier year (``2021年“三公”经费预算 2.49 万元`` in a 2023 report) gets ``year`` = fiscal
+  year − 1; a change amount is never such a figure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..document import Document
+from ..numbers import AMOUNT, PCT, change_sign, parse_number, to_wan
+from ..vocab import (ALIASES, EXACT_ITEMS, FUNCTION_NAMES, classify_item, function_path, measure_of,
+                     normalize_label, scope_of)
+from .base import DocMeta
+
+__all__ = ["prose_amounts"]
+
+# ------------------------------------------------------------------------------------------- patterns
+
+# extra spellings met in running text (label → vocabulary item)
+_PROSE_ALIASES = {
+    "收、支总计": "收支总计",
+    "收支总计": "收支总计",
+    "本年收入": "本年收入合计",
+    "本年度收入合计": "本年收入合计",
+    "本年支出": "本年支出合计",
+    "本年度支出合计": "本年支出合计",
+    "人员经费支出": "人员经费",
+    "公用经费支出": "公用经费",
+    "日常公用经费支出": "日常公用经费",
+    "项目支出总额": "项目支出",
+    "基本支出总额": "基本支出",
+    "项目资金支出总额": "项目支出",
+    "政府性基金拨款收入": "政府性基金预算财政拨款收入",
+    "政府性基金预算拨款支出": "政府性基金预算财政拨款支出",
+    "一般公共预算支出": "一般公共预算财政拨款支出",
+    "国内公务接待支出": "国内公务接待费",
+    "外事接待支出": "外事接待费",
+    "部门整体支出规模": "部门整体支出",
+    "年度资金金额": "年度资金总额",
+    "全年收入总计": "收入总计",
+    "全年支出总计": "支出总计",
+    "实际到位资金": "实际到位资金",
+}
+# words too generic to name an item on their own in running text
+_TOO_GENERIC = {"支出", "收入", "政府采购", "一般公共预算", "政府性基金预算", "国有资本经营预算", "财政资金",
+                "固定资产", "车辆", "资金总额", "预算总额", "总收入", "总支出", "财政拨款支出"}
+
+_TERMS = sorted(
+    {t for t in list(EXACT_ITEMS) + list(ALIASES) + list(FUNCTION_NAMES) + list(_PROSE_ALIASES)
+     if len(t) >= 2 and t not in _TOO_GENERIC}
+    | {"三公经费", "“三公”经费", "三公”经费", "“三公经费”", "公务用车购置及公务用车维护费"},
+    key=len, reverse=True,
+)
+_TERM_RE = re.compile("|".join(re.escape(t) for t in _TERMS))
+_FUNC_MARK = re.compile(r"[（(](?:类|款|项)[）)]")
+_FUNC_LABEL = re.compile(r"((?:[^，。；：:、,（(）)\s]{2,30}?[（(](?:类|款|项)[）)])+)")
+
+_SENT_END = re.compile(r"[。；;!！?？]")
+_CLAUSE_CUT = "，,；;：:、（(）)。"
+_YEAR = re.compile(r"(?<![较比与同])(20\d\d|19\d\d)\s*年(?!度?[末底])")
+_CHANGE_BEFORE = re.compile(r"(?:增加|减少|增长|下降|降低|上升|节约|节省|压减|缩减|减|增|多支|少支|超支|相比|变动)了?[为约达]?\s*$")
+_APPROX_AFTER = re.compile(r"^\s*(?:余|多|以上|以下|左右)")
+_BARE_NUMBER = re.compile(r"\s*(?P<num>\d+(?:\.\d+)?)\s*[，,](?=\s*占)")
+_RATE_WORDS = re.compile(r"完成|执行率|执行进度|支付进度|支出进度|使用率|控制率|到位率|拨付率")
+_SHARE_WORDS = re.compile(r"占")
+_RATE_LEAD = re.compile(r"^[^，。；%]{0,10}(?:执行率|完成率|完成预算|支付进度|支出进度)[^，。；%\d]{0,6}(?P<num>\d+(?:\.\d+)?)\s*%")
+# clause words that make an amount someone else's money (beneficiaries, the insurance fund), not the bureau's
+_FOREIGN = re.compile(r"基金(?!预算)|参保|报销|追回|节省|节约资金|减轻|救助资金|补偿|垫付|人次|违约金|核算金额")
+
+_HEAD_NUM = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]|\d+[、.．](?!\d)|[（(]\d+[）)]、?|第[一二三四五六七八九十]+部分)"
+)
+_HEAD_LEVEL = [
+    (re.compile(r"^第[一二三四五六七八九十]+部分"), 0),
+    (re.compile(r"^[一二三四五六七八九十]+[、.．]"), 1),
+    (re.compile(r"^[（(][一二三四五六七八九十]+[）)]"), 2),
+    (re.compile(r"^\d+[、.．](?!\d)"), 3),
+    (re.compile(r"^[（(]\d+[）)]"), 4),
+]
+_REPORT_TITLE = re.compile(r"(?:绩效自评报告|绩效评价报告|自评报告|评价报告)$")
+_PAREN_PROJECT = re.compile(r"^[（(](?P<name>[^（()）]{2,40}?)(?:支出)?项目[）)]$")
+_TITLE_PROJECT = re.compile(r"(?:20\d\d年度?)?(?P<name>[^\s，。]{2,30}?(?:资金|经费|专项|项目))\s*(?:部门|项目)?(?:支出)?绩效")
+_LEAD_PROJECT = re.compile(r"^(?:\d+[、.．]|[（(]\d+[）)]、?)\s*(?P<name>[^，。：:；\d]{2,30}?(?:资金|经费|专项|项目|费))[：:]")
+_PROJECT_SPEND = re.compile(r"支出|执行|到账|使用|实际")
+_PROJECT_BUDGET = re.compile(r"下达|预算|批复|到位|往来|拨付|安排|申报|指标")
+
+
+@dataclass
+class _Context:
+    """What the headings above a paragraph say."""
+
+    heads: dict  # level → heading text
+    project: str | None = None
+    project_kind: str | None = None  # "title" (a report about one project) or "lead" (1、<项目名>：)
+
+    def scope(self) -> str:
+        for level in sorted(self.heads, reverse=True):
+            s = scope_of(self.heads[level])
+            if s != "all":
+                return s
+        return "all"
+
+    def in_project_section(self) -> bool:
+        return any("项目" in h for h in self.heads.values())
+
+
+def _heading_level(text: str) -> int | None:
+    for pat, level in _HEAD_LEVEL:
+        if pat.match(text):
+            return level
+    return None
+
+
+def _is_heading(text: str) -> bool:
+    """A short numbered line without an amount, or a line ending in 情况/说明/分析."""
+    if AMOUNT.search(text) or len(text) > 45:
+        return False
+    return bool(_HEAD_NUM.match(text)) or text.endswith(("情况", "说明", "分析", "情况：", "说明："))
+
+
+def _clause_start(text: str, end: int, floor: int) -> int:
+    k = end - 1
+    while k >= floor and text[k] not in _CLAUSE_CUT:
+        k -= 1
+    return k + 1
+
+
+def _find_item(label: str) -> tuple[str, str, int] | None:
+    """The known item nearest the end of ``label``: (item, category, start offset in label)."""
+    fl = None
+    for m in _FUNC_LABEL.finditer(label):
+        fl = m
+    best = None
+    for m in _TERM_RE.finditer(label):
+        best = m
+    if fl is not None and (best is None or fl.end() >= best.start()):
+        names = [n for n in _FUNC_MARK.split(fl.group(1)) if n]
+        names = [normalize_label(re.sub(r"^\d+", "", n)) for n in names]
+        names = [n for n in names if n]
+        if names:
+            return function_path(names), "function", fl.start()
+    if best is None:
+        return None
+    term = best.group(0)
+    term = _PROSE_ALIASES.get(term, term)
+    got = classify_item(term)
+    if got is None:
+        return None
+    item, cat = got
+    if item.startswith("三公") or "三公" in term:
+        item, cat = "三公经费", "three_public"
+    return item, cat, best.start()
+
+
+def _pct_after(text: str, start: int, stop: int) -> tuple[float | None, str | None]:
+    """The first percentage in text[start:stop] and its basis."""
+    m = PCT.search(text, start, stop)
+    if not m:
+        return None, None
+    value = parse_number(m.group("num"))
+    between = text[start:m.start()]
+    # the percentage's own lead words: after the last comma before it
+    lead = between[max(between.rfind("，"), between.rfind(","), between.rfind("；")) + 1:]
+    if _SHARE_WORDS.search(lead):
+        return value, "share"
+    if _RATE_WORDS.search(lead):
+        return value, "completion"
+    sign = change_sign(lead) or change_sign(between)
+    if sign:
+        return sign * value, "change"
+    if _SHARE_WORDS.search(between):
+        return value, "share"
+    if _RATE_WORDS.search(between):
+        return value, "completion"
+    return None, None
+
+
+def _prior_year(label: str, fiscal_year: int | None) -> int | None:
+    if not fiscal_year:
+        return None
+    for m in _YEAR.finditer(label):
+        y = int(m.group(1))
+        if y < fiscal_year:
+            return fiscal_year - 1
+    return None
+
+
+def _table_lines(doc: Document) -> set[int]:
+    """Lines inside multi-cell Word table rows (their figures belong to the table extractor)."""
+    lines: set[int] = set()
+    for table in doc.tables:
+        for row in table.rows:
+            if row.source == "tab" and len(row.cells) > 1:
+                lines.update(range(row.line, row.last_line + 1))
+                k = row.last_line
+                while k < len(doc.clean) and doc.clean[k].strip() and not doc.clean[k].startswith("\t"):
+                    k += 1
+                    lines.add(k)
+    return lines
+
+
+def prose_amounts(doc: Document, meta: DocMeta) -> list[dict]:
+    """Amount candidates stated in the running text of ``doc``.
+
+    Parameters
+    ----------
+    doc:
+        The document.
+    meta:
+        What the text says about the document (fiscal year for prior-year figures).
+
+    Returns
+    -------
+    list of dict
+        Candidates with the amount contract fields plus ``line``, ``year`` and ``snippet_last``.
+    """
+    out: list[dict] = []
+    flow = doc.flow
+    skip = _table_lines(doc)
+    ctx = _Context(heads={})
+    pos = 0
+    for para in flow.split("\n"):
+        p_start = pos
+        pos += len(para) + 1
+        text = para.strip()
+        if not text:
+            continue
+        if doc.line_of(p_start) in skip:
+            continue
+        _update_context(ctx, para)
+        if not AMOUNT.search(para):
+            continue
+        out.extend(_paragraph_amounts(doc, meta, para, p_start, ctx))
+    return out
+
+
+def _update_context(ctx: _Context, para: str) -> None:
+    text = para.strip()
+    m = _PAREN_PROJECT.match(text)
+    if m:
+        ctx.project, ctx.project_kind = m.group("name").strip(), "title"
+        return
+    if _REPORT_TITLE.search(text) and len(text) < 60:
+        m = _TITLE_PROJECT.search(text)
+        if m and not AMOUNT.search(text):
+            ctx.project, ctx.project_kind = m.group("name"), "title"
+        else:
+            ctx.project, ctx.project_kind = None, None
+        ctx.heads = {}
+        return
+    if text.startswith("附件") and len(text) < 20:
+        ctx.project, ctx.project_kind, ctx.heads = None, None, {}
+        return
+    lead = _LEAD_PROJECT.match(text)
+    if lead and ctx.in_project_section() and ctx.project_kind != "title":
+        ctx.project, ctx.project_kind = lead.group("name").strip(), "lead"
+    level = _heading_level(text)
+    if level is not None and (_is_heading(text) or lead):
+        if lead is None and ctx.project_kind == "lead" and level <= 1:
+            ctx.project, ctx.project_kind = None, None
+        heading = text if lead is None else ""
+        if lead is not None and ctx.project_kind == "lead":
+            heading = ""
+        ctx.heads = {k: v for k, v in ctx.heads.items() if k < level}
+        if heading:
+            ctx.heads[level] = heading
+
+
+def _paragraph_amounts(doc: Document, meta: DocMeta, para: str, p_start: int, ctx: _Context) -> list[dict]:
+    out: list[dict] = []
+    fy = meta.fiscal_year
+    # sentences
+    bounds = [0] + [m.end() for m in _SENT_END.finditer(para)] + [len(para)]
+    sentences = [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1) if bounds[i + 1] > bounds[i]]
+    for si, (s0, s1) in enumerate(sentences):
+        found = []
+        for m in AMOUNT.finditer(para, s0, s1):
+            found.append((m.start(), m.end(), m.group("num"), m.group("unit")))
+        # a bare number right after a known label, followed by ，占…%
+        for m in _TERM_RE.finditer(para, s0, s1):
+            b = _BARE_NUMBER.match(para, m.end())
+            if b and not any(f[0] <= b.start("num") < f[1] for f in found):
+                found.append((b.start("num"), b.end("num"), b.group("num"), None))
+        found.sort()
+        facts_here: list[dict] = []
+        prev_end = s0
+        sentence_text = para[s0:s1]
+        in_list = False
+        for idx, (a0, a1, num, unit) in enumerate(found):
+            floor = prev_end
+            prev_end = a1
+            if _APPROX_AFTER.match(para, a1):
+                continue
+            before = para[floor:a0]
+            if _CHANGE_BEFORE.search(before):
+                continue  # a change amount: not a figure of its own
+            c0 = _clause_start(para, a0, floor)
+            clause = para[c0:a0]
+            if "其中" in para[s0:a0]:
+                in_list = True
+            hit = _find_item(clause)
+            label_region = clause
+            if hit is None:
+                # the subject may sit before the clause, in the same sentence (…支出年初预算数为 X，决算数为 Y)
+                wide = para[max(s0, floor):a0]
+                hit = _find_item(wide)
+                label_region = wide
+                if hit is None and facts_here and not _strip_measure(clause):
+                    prev = facts_here[-1]
+                    hit = (prev["item"], prev["category"], 0)
+            item = category = None
+            if hit is not None:
+                item, category, _ = hit
+            if ctx.project and (hit is None or category in ("total",)):
+                words = para[max(s0, floor):a0]
+                if "结余" in clause:
+                    item, category = "本年结余", "total"
+                elif _PROJECT_SPEND.search(words) or _PROJECT_BUDGET.search(words) or "资金" in words \
+                        or "经费" in words:
+                    item, category = "年度资金总额", "total"
+            if item is None:
+                continue
+            if _FOREIGN.search(clause) and category not in ("function", "three_public"):
+                continue
+            value = to_wan(parse_number(num), unit) if unit else parse_number(num)
+            if value is None:
+                continue
+            # measure
+            measure = measure_of(clause)
+            if measure is None and ctx.project:
+                measure = _project_measure(para[s0:a0], clause)
+            if measure is None and facts_here and (in_list or not _strip_measure(clause) and hit and hit[2] == 0):
+                measure = facts_here[-1]["measure"]
+            if measure is None:
+                measure = measure_of(para[max(s0, floor):a0]) if hit is not None else None
+            measure = measure or "actual"
+            # scope
+            scope = _scope(item, category, clause, para, a1, ctx, facts_here, in_list)
+            # prior-year figure
+            year = _prior_year(para[s0:a0] if not facts_here else clause, fy)
+            if year is None and facts_here and facts_here[-1].get("year") != fy and not _YEAR.search(clause):
+                year = facts_here[-1].get("year")
+            year = year or fy
+            # asset parts take the verb of the sentence's first item (新增 / 处置)
+            if category == "asset" and facts_here and item in ("通用设备", "专用设备", "家具用具装具", "车辆"):
+                head = facts_here[0]["item"]
+                for verb in ("新增", "处置"):
+                    if head.startswith(verb):
+                        item = verb + item
+            # percentage: up to the next figure (not a change amount) in the sentence
+            stop = s1
+            for b0, b1, _n, _u in found[idx + 1:]:
+                if not _CHANGE_BEFORE.search(para[a1:b0]) and not _CHANGE_BEFORE.search(para[max(a1, b0 - 12):b0]):
+                    stop = b0
+                    break
+            pct, basis = _pct_after(para, a1, stop)
+            if pct is None and stop == s1 and si + 1 < len(sentences):
+                nxt = para[sentences[si + 1][0]:sentences[si + 1][1]]
+                r = _RATE_LEAD.match(nxt)
+                if r:
+                    pct, basis = parse_number(r.group("num")), "completion"
+            line = doc.line_of(p_start + a0)
+            fact = dict(item=item, category=category, measure=measure, scope=scope, value_wan=value,
+                        pct=pct, pct_basis=basis, line=line, year=year,
+                        snippet_last=doc.line_of(p_start + a1 - 1))
+            facts_here.append(fact)
+            out.append(fact)
+        del sentence_text
+    return out
+
+
+_MEASURE_ONLY = re.compile(r"年初|预算|全年|决算|实际|执行|支出|数|为|共|计|合计|了|的|书|本年")
+
+
+def _strip_measure(clause: str) -> str:
+    """What is left of a clause after measure words and years: empty means 'the same item as before'."""
+    t = re.sub(r"20\d\d\s*年度?", "", clause)
+    return _MEASURE_ONLY.sub("", t).strip(" ：:，,")
+
+
+def _project_measure(sentence: str, clause: str) -> str | None:
+    for words in (clause, sentence):
+        if _PROJECT_SPEND.search(words):
+            return "actual"
+        if _PROJECT_BUDGET.search(words):
+            return "budget_initial" if "年初" in sentence else "budget_final"
+    return None
+
+
+def _scope(item, category, clause, para, a1, ctx: _Context, facts_here, in_list) -> str:
+    if ctx.project and (item in ("年度资金总额", "本年结余") or category == "source" and ctx.project_kind):
+        if item in ("年度资金总额", "本年结余"):
+            return f"project:{ctx.project}"
+    own = scope_of(item)
+    if own in ("general_public", "gov_fund"):
+        return own
+    k = clause.find(item[:2]) if item else -1
+    before = clause[:k] if k > 0 else ("" if item and item[:2] in clause else clause)
+    s = scope_of(before)
+    if s != "all":
+        return s
+    after = para[a1:a1 + 60]
+    if after.startswith(("（", "(")):
+        close = after.find("）")
+        s = scope_of(after[:close if close > 0 else 60])
+        if s != "all":
+            return s
+        s = scope_of(after[:close if close > 0 else 60].replace("为", ""))
+    m = re.match(r"[^。；]{0,20}?为(一般公共预算财政拨款|政府性基金预算财政拨款|财政拨款)", after)
+    if m:
+        return scope_of(m.group(1))
+    if facts_here and in_list:
+        return facts_here[-1]["scope"] if facts_here[-1]["category"] != "source" else "all"
+    s = ctx.scope()
+    if s != "all" and category != "source":
+        return s
+    if category == "three_public":
+        return "fiscal"
+    return "all"

@@ -1,0 +1,499 @@
+"""Money figures stated in tables: Word tab tables and flattened PDF tables.
+
+Every decision is read from the table's own language, never from a bureau, a file or a known value:
+
+* **Column headers** decide measure and year: ``年初预算数`` → budget_initial, ``全年预算数`` / ``调整预算数`` →
+  budget_final, ``全年执行数`` / ``决算数`` / ``实际支出`` → actual, ``执行率`` → the completion percentage of the
+  row's actual, ``2020年决算数`` in a 2021 document → year 2020; ``分值`` / ``得分`` / ``编制数`` … are columns
+  that hold no money.  In a PDF table the header is often broken over several short lines; the words are
+  read from the text gathered since the last figure row, in order.
+* **Transposed tables** (items across, measures down: ``项目 | 支出合计 | 基本支出 …`` then ``年初部门预算 | …``)
+  and **label–value pairs** (``预算数： | 5 | 执行数： | 4.5``, ``其中：一般公共预算 | 605.2 | 基本支出 | 610.11``).
+* **Chart data** left in converted text (``2020年 2021年 1532.12 2529.41`` under a chart title).
+* **Unit** from the nearest ``单位：万元`` / ``单位：元`` / ``（万元）`` before the figure (元 and 亿元 → 万元).
+* **Scope**: a project table (``项目名称 …``, ``（…项目）`` title) → ``project:<name>``; 三公经费 → fiscal;
+  a label naming 一般公共预算 / 政府性基金 → that scope; a table title naming 财政拨款 → fiscal; else all.
+
+``table_amounts(doc, meta)`` returns amount candidates (contract fields + ``line`` + optional ``year``) for
+the amount loader to transform, merge with the prose figures and validate.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..document import Document, Row, Table, squeeze
+from ..numbers import UNIT_FACTOR, parse_number, to_wan
+from ..vocab import EXACT_ITEMS, classify_item, normalize_label, scope_of
+from .base import DocMeta
+
+__all__ = ["table_amounts", "column_kind", "ColumnKind"]
+
+# how many lines above a table are read for its title, unit, header and project name
+CONTEXT_LINES = 40
+
+# --------------------------------------------------------------------------------------- column words
+
+
+@dataclass(frozen=True)
+class ColumnKind:
+    """What one table column holds: money of a measure (and maybe a year), a percentage, or nothing of ours."""
+
+    kind: str  # "money", "pct", "skip"
+    measure: str | None = None
+    year: int | None = None
+    year_offset: int | None = None  # 上年 → -1, 本年 → 0
+
+
+# one alternation, longest phrases first, so a header text is cut into its column words left to right
+_COLUMN_WORD = re.compile(
+    r"(?P<year>(?:19|20)\d{2})\s*年度?\s*(?P<ymeasure>年初预算数|年初预算|预算数|预算|决算数|决算|执行数|实际支出数|实际支出|实际数)"
+    r"|(?P<rel>上年|本年|上年度|本年度)(?P<rmeasure>年初预算数|预算数|决算数|执行数|实际数|数)"
+    r"|(?P<initial>年初部门预算数?|年初预算数|年初预算|部门预算数|年初批复数|批复预算数|预算批复数)"
+    r"|(?P<final>全年预算数|全年预算|调整后预算数|调整后预算|调整预算数|预算调整数|调整预算)"
+    r"|(?P<pct>预算执行率|执行率|完成率|执行进度)"
+    r"|(?P<actual>全年执行数|部门决算数|决算数|执行数|实际支出数|实际支出|实际执行数|支出数|完成数|实际数)"
+    r"|(?P<budget>预算数)"
+    r"|(?P<skip>分值|得分|权重|编制数|在职人数|实有人数|控制率|比重|占比|增减率|增长率|增减额|增减)"
+)
+# words that make a header an indicator (绩效指标) table: its numbers are no money
+_INDICATOR_HEADER = re.compile(r"指标值|完成值|三级指标|二级指标|一级指标|指标名称")
+
+
+def _initial_or_final(budget_doc: bool) -> str:
+    return "budget_initial" if budget_doc else "budget_final"
+
+
+def column_kind(text: str, fiscal_year: int | None = None, budget_doc: bool = False) -> ColumnKind | None:
+    """The kind of column a header cell names, or None when it names no column of ours.
+
+    Parameters
+    ----------
+    text:
+        The header cell (spaces and line breaks are ignored).
+    fiscal_year:
+        The document's fiscal year, to resolve 上年 / 本年.
+    budget_doc:
+        Whether the document is a 部门预算 (then a bare 预算数 is the initial budget).
+    """
+    kinds = header_columns(squeeze(text or "").replace(" ", ""), fiscal_year, budget_doc)[0]
+    return kinds[0] if len(kinds) == 1 else None
+
+
+def header_columns(text: str, fiscal_year: int | None, budget_doc: bool) -> tuple[list[ColumnKind], int]:
+    """The column words of a header text, in order, and where the last one ends.
+
+    Parameters
+    ----------
+    text:
+        Header text with layout spaces removed.
+    fiscal_year:
+        The document's fiscal year.
+    budget_doc:
+        Whether the document is a 部门预算.
+    """
+    out: list[ColumnKind] = []
+    end = 0
+    for m in _COLUMN_WORD.finditer(text):
+        g = m.lastgroup
+        if m.group("year"):
+            word = m.group("ymeasure")
+            if "决算" in word or "执行" in word or "实际" in word:
+                measure = "actual"
+            elif "年初" in word:
+                measure = "budget_initial"
+            else:
+                # a year's 预算数 is that year's approved (initial) budget
+                measure = "budget_initial"
+            out.append(ColumnKind("money", measure, int(m.group("year"))))
+        elif m.group("rel"):
+            word = m.group("rmeasure")
+            off = -1 if m.group("rel").startswith("上年") else 0
+            measure = "actual" if ("决算" in word or "执行" in word or "实际" in word or word == "数") else \
+                "budget_initial"
+            year = fiscal_year + off if fiscal_year else None
+            out.append(ColumnKind("money", measure, year, off))
+        elif g == "initial":
+            out.append(ColumnKind("money", "budget_initial"))
+        elif g == "final":
+            out.append(ColumnKind("money", "budget_final"))
+        elif g == "pct":
+            out.append(ColumnKind("pct"))
+        elif g == "actual":
+            out.append(ColumnKind("money", "actual"))
+        elif g == "budget":
+            out.append(ColumnKind("money", _initial_or_final(budget_doc)))
+        else:
+            out.append(ColumnKind("skip"))
+        end = m.end()
+    return out, end
+
+
+# ------------------------------------------------------------------------------------ context phrases
+
+_UNIT = re.compile(r"单位[:：]\s*(?P<u>亿元|万元|千元|元)|[（(](?P<u2>亿元|万元|千元|元)[）)]")
+_PROJECT_NAME = re.compile(
+    r"项目(?:支出)?名称[:：]?(?P<name>[^\n]{2,60}?)(?=主管部门|实施单位|项目负责人|项目资金|预算单位|\n|$)"
+)
+_PROJECT_TITLE = re.compile(r"^[（(](?P<name>[^（()）]{2,40}?)(?:支出)?项目[）)]$")
+_PROJECT_TABLE = re.compile(r"^(?:\d{4}年度?)?(?P<name>[^\s，。；]{2,40}?)(?:支出)?项目(?:支出)?绩效(?:自评|目标)")
+_TITLE_LIKE = re.compile(r"(?:表|情况|总计|合计|图)$")
+_MONEY_WORD = re.compile(r"万元|[（(]元[）)]|单位[:：]")
+_PROJECT_MONEY = re.compile(r"项目资金|资金总额|预算执行情况|资金情况|项目预算")
+_LABEL_PREFIX = re.compile(r"^[^：:]{1,8}[：:](?=.)")  # 资金来源：（1）财政拨款
+_CLASS_MARK = re.compile(r"[（(]类[）)](?=支出$)")
+_UNIT_TAIL = re.compile(r"^.*[（(](?:亿元|万元|千元|元)[）)]")
+_PCT_TOKEN = re.compile(r"^[-+]?\d+(?:\.\d+)?%$")
+_DASH = re.compile(r"^[—\-–]{1,2}$")
+_YEAR_LABEL = re.compile(r"^(?P<y>(?:19|20)\d{2})年度?$")
+_GENERIC_TOTAL = ("合计", "小计", "总计")
+
+
+def _is_num(text: str) -> bool:
+    t = text.strip()
+    return bool(t) and (parse_number(t) is not None or bool(_PCT_TOKEN.match(t)))
+
+
+def _num(text: str) -> float | None:
+    t = text.strip().rstrip("%")
+    return parse_number(t)
+
+
+@dataclass
+class _State:
+    """What has been read of a table so far."""
+
+    unit: str = "万元"
+    project: str | None = None
+    title: str = ""
+    scope: str = "all"
+    columns: list[ColumnKind] | None = None  # PDF: columns in order; Word: by cell index (None = no column)
+    by_index: dict[int, ColumnKind] = field(default_factory=dict)  # Word header columns
+    pair_measure: dict[int, str] = field(default_factory=dict)  # Word label–value pairs: measure by value index
+    item_cols: dict[int, tuple[str, str]] = field(default_factory=dict)  # transposed tables: items across
+    last_measure: str | None = None  # transposed tables: the measure of the last measure row
+    buffer: str = ""  # PDF: text since the last figure row
+
+
+class _TableReader:
+    """Reads the tables of one document (see the module docstring)."""
+
+    def __init__(self, doc: Document, meta: DocMeta):
+        self.doc = doc
+        self.meta = meta
+        self.fy = meta.fiscal_year
+        self.budget_doc = any("预算" in t for t in (meta.doc_types or [])) and not any(
+            "决算" in t or "自评" in t for t in (meta.doc_types or []))
+        self.default_measure = "budget_initial" if self.budget_doc else "actual"
+        self.out: list[dict] = []
+
+    # ----------------------------------------------------------------------------------------- driver
+
+    def run(self) -> list[dict]:
+        prev_end = 0
+        for table in self.doc.tables:
+            state = _State()
+            start = max(prev_end + 1, table.line - CONTEXT_LINES)
+            for n in range(start, table.line):
+                text = squeeze(self.doc.clean[n - 1]).replace("\t", "")
+                if text:
+                    self._text(state, text, n)
+            if table.rows[0].source == "tab":
+                self._word_table(table, state)
+            else:
+                self._pdf_table(table, state)
+            prev_end = max(r.last_line for r in table.rows)
+        return self.out
+
+    # ------------------------------------------------------------------------------------ text lines
+
+    def _text(self, state: _State, text: str, line: int, pdf: bool = True) -> None:
+        """A text line above or inside a table: title, unit, project name, header words."""
+        for m in _UNIT.finditer(text):
+            state.unit = m.group("u") or m.group("u2")
+        m = _PROJECT_TITLE.match(text) or _PROJECT_TABLE.match(text)
+        if m and not text.startswith("部门"):
+            self._set_project(state, m.group("name"))
+        if len(text) <= 40 and _TITLE_LIKE.search(text) and not _is_num(text):
+            state.title = text
+            state.scope = "fiscal" if scope_of(text) == "fiscal" and "财政拨款" in text else "all"
+        if not pdf:
+            return
+        state.buffer += text
+        m = _PROJECT_NAME.search(state.buffer)
+        if m:
+            self._set_project(state, m.group("name"))
+            state.buffer = state.buffer[m.end():]
+        if _INDICATOR_HEADER.search(state.buffer):
+            state.columns = None
+            state.buffer = ""
+            return
+        cols, end = header_columns(state.buffer, self.fy, self.budget_doc)
+        if sum(c.kind == "money" for c in cols) >= 2 or (
+                any(c.kind == "money" for c in cols) and any(c.kind == "pct" for c in cols)):
+            state.columns = cols
+            state.buffer = state.buffer[end:]
+        elif cols and all(c.kind == "skip" for c in cols) and len(cols) >= 2:
+            # a header of counts (编制数, 在职人数, 控制率 …): its rows hold no money
+            state.columns = []
+            state.buffer = state.buffer[end:]
+
+    def _set_project(self, state: _State, name: str) -> None:
+        name = squeeze(name).strip("：: ")
+        name = re.sub(r"(?:支出)?项目$", "", name)
+        if 2 <= len(name) <= 40:
+            state.project = name
+            state.columns = None
+            state.by_index = {}
+            state.pair_measure = {}
+            state.item_cols = {}
+
+    # ------------------------------------------------------------------------------------ labels
+
+    def _classify(self, label: str, state: _State) -> tuple[str, str] | None:
+        """Item and category of a row label (layout noise, 资金来源： prefixes, 部门 prefixes removed)."""
+        label = _CLASS_MARK.sub("", squeeze(label))
+        if not label or _is_num(label):
+            return None
+        if state.project and _PROJECT_MONEY.search(label) and not re.search(r"财政|结转|其他", label):
+            return "年度资金总额", "total"
+        got = classify_item(label)
+        if got is None or got[0] == normalize_label(label) and _LABEL_PREFIX.match(label):
+            tail = _LABEL_PREFIX.sub("", label)
+            if tail != label:
+                got = classify_item(tail) or got
+        if got is None:
+            return None
+        item, category = got
+        if item.startswith("部门") and item[2:] in EXACT_ITEMS:
+            item, category = item[2:], EXACT_ITEMS[item[2:]]
+        return item, category
+
+    def _scope(self, item: str, category: str, state: _State) -> str:
+        if state.project:
+            return f"project:{state.project}"
+        if category == "three_public":
+            return "fiscal"
+        s = scope_of(item)
+        if s in ("general_public", "gov_fund"):
+            return s
+        return state.scope
+
+    # --------------------------------------------------------------------------------------- output
+
+    def _emit(self, state: _State, item: str, category: str, measure: str, text: str, line: int,
+              year: int | None = None, pct: float | None = None) -> None:
+        v = _num(text)
+        if v is None:
+            return
+        value = to_wan(v, state.unit if state.unit in UNIT_FACTOR else "万元")
+        cand = {
+            "item": item, "category": category, "measure": measure, "scope": self._scope(item, category, state),
+            "value_wan": value, "pct": pct, "pct_basis": "completion" if pct is not None else None, "line": line,
+        }
+        if year is not None and year != self.fy:
+            cand["year"] = year
+        self.out.append(cand)
+
+    def _emit_columns(self, state: _State, label: tuple[str, str], values: list[tuple[str, int]],
+                      cols: list[ColumnKind | None]) -> None:
+        """Emit one row's values under its columns; a 执行率 column goes with the row's actual."""
+        pct = None
+        for (text, _), col in zip(values, cols):
+            if col is not None and col.kind == "pct" and _is_num(text):
+                pct = _num(text)
+        item, category = label
+        for (text, line), col in zip(values, cols):
+            if col is None or col.kind != "money" or not _is_num(text) or _PCT_TOKEN.match(text.strip()):
+                continue
+            year = col.year
+            if col.year_offset is not None and self.fy:
+                year = self.fy + col.year_offset
+            self._emit(state, item, category, col.measure, text, line, year,
+                       pct if col.measure == "actual" else None)
+
+    # ------------------------------------------------------------------------------------- PDF tables
+
+    def _pdf_table(self, table: Table, state: _State) -> None:
+        for row in table.rows:
+            if len(row.cells) == 1:
+                self._text(state, row.cells[0].text, row.line)
+                continue
+            self._pdf_row(row, state)
+            state.buffer = ""
+
+    def _pdf_row(self, row: Row, state: _State) -> None:
+        parts = [p.strip() for p in row.raw.split("\t") if p.strip()]
+        labels = [p for p in parts if not _is_num(p)]
+        nums = [p for p in parts if _is_num(p)]
+        if len(parts) > 2 and len(labels) == len(nums) >= 2 and parts[:len(labels)] == labels:
+            self._chart_row(row, state, labels, nums)
+            return
+        first = row.cells[0]
+        label = None if _is_num(first.text) or _DASH.match(first.text) else first.text
+        values = [(c.text, c.line) for c in row.cells[(0 if label is None else 1):]]
+        if label is None:
+            label = _UNIT_TAIL.sub("", state.buffer)
+        if not state.columns or not label:
+            return
+        got = self._classify(label, state)
+        if got is None:
+            return
+        self._emit_columns(state, got, values, list(state.columns[: len(values)]))
+
+    def _chart_row(self, row: Row, state: _State, labels: list[str], nums: list[str]) -> None:
+        """Chart data: category labels followed by as many values (years across, or items across)."""
+        years = [_YEAR_LABEL.match(squeeze(x)) for x in labels]
+        if all(years):
+            got = self._classify(state.title or state.buffer, state)
+            if got is None:
+                return
+            for y, text in zip(years, nums):
+                self._emit(state, got[0].replace("、", ""), got[1], self.default_measure, text, row.line,
+                           int(y.group("y")))
+            return
+        items = [self._classify(x, state) for x in labels]
+        if not all(items):
+            return
+        for got, text in zip(items, nums):
+            self._emit(state, got[0], got[1], self.default_measure, text, row.line)
+
+    # ------------------------------------------------------------------------------------ Word tables
+
+    def _word_table(self, table: Table, state: _State) -> None:
+        for row in table.rows:
+            self._word_row(row, state)
+
+    def _word_row(self, row: Row, state: _State) -> None:
+        cells = row.cells
+        texts = [c.text for c in cells]
+        nonempty = [t for t in texts if t]
+        numeric = [i for i, t in enumerate(texts) if _is_num(t) or (_DASH.match(t) and i > 0)]
+        if not nonempty:
+            return
+        if len(nonempty) == 1 and not numeric:
+            self._text(state, nonempty[0], row.line, pdf=False)
+            if _TITLE_LIKE.search(nonempty[0]) or len(nonempty[0]) > 6:
+                state.by_index, state.pair_measure, state.item_cols = {}, {}, {}
+            return
+        joined = "".join(texts)
+        if _PROJECT_NAME.search(joined):
+            self._text(state, joined, row.line, pdf=False)
+            self._set_project(state, _PROJECT_NAME.search(joined).group("name"))
+            return
+        for t in texts:
+            if _UNIT.search(t):
+                state.unit = _UNIT.search(t).group("u") or _UNIT.search(t).group("u2")
+        if not numeric:
+            self._word_header(row, state)
+            return
+        if state.item_cols:
+            self._word_transposed(row, state)
+            return
+        # a row of values: each number belongs to the nearest label on its left
+        row_label = next((t for t in texts if t and not _is_num(t) and column_kind(t, self.fy, self.budget_doc)
+                          is None), None)
+        pct = None
+        for i, col in state.by_index.items():
+            if col.kind == "pct" and i < len(texts) and _is_num(texts[i]):
+                pct = _num(texts[i])
+        for j in numeric:
+            if not _is_num(texts[j]) or _PCT_TOKEN.match(texts[j]):
+                continue
+            left = next((i for i in range(j - 1, -1, -1) if texts[i] and not _is_num(texts[i])), None)
+            if left is None:
+                continue
+            lkind = column_kind(texts[left], self.fy, self.budget_doc)
+            col = state.by_index.get(j)
+            if lkind is not None and lkind.kind == "money":
+                # 预算数： 5 执行数： 4.5 — the label names the measure; the row names the item
+                state.pair_measure[j] = lkind.measure
+                label, measure, year = row_label, lkind.measure, lkind.year
+            elif col is not None:
+                if col.kind != "money":
+                    continue
+                label, measure, year = row_label, col.measure, col.year
+            elif j in state.pair_measure:
+                label, measure, year = texts[left], state.pair_measure[j], None
+            elif state.by_index:
+                continue  # a column without a header word of ours (分值, 得分, counts)
+            else:
+                label, measure, year = texts[left], self.default_measure, None
+            if not label:
+                continue
+            got = self._classify(label, state)
+            if got is None:
+                continue
+            self._emit(state, got[0], got[1], measure, texts[j], cells[j].line, year,
+                       pct if measure == "actual" and col is not None else None)
+
+    def _word_header(self, row: Row, state: _State) -> None:
+        """A row without numbers: a header of measures, a header of items (transposed), or a sub-heading."""
+        texts = row.texts
+        if any(_INDICATOR_HEADER.search(t) for t in texts):
+            state.by_index, state.pair_measure, state.item_cols = {}, {}, {}
+            state.columns = None
+            return
+        kinds = {i: column_kind(t, self.fy, self.budget_doc) for i, t in enumerate(texts) if t}
+        kinds = {i: k for i, k in kinds.items() if k is not None}
+        if sum(k.kind == "money" for k in kinds.values()) >= 1 and len(kinds) >= 2 or \
+                sum(k.kind == "skip" for k in kinds.values()) >= 2:
+            state.by_index = kinds
+            state.pair_measure, state.item_cols = {}, {}
+            return
+        items = {}
+        for i, t in enumerate(texts):
+            if i == 0 or not t:
+                continue
+            got = self._classify(t, state)
+            if got is not None:
+                items[i] = got
+        if len(items) >= 2:
+            others = [c for it, c in items.values() if it not in _GENERIC_TOTAL]
+            if others and all(c == "three_public" for c in others):
+                items = {i: (("三公经费", "three_public") if it in _GENERIC_TOTAL else (it, c))
+                         for i, (it, c) in items.items()}
+            state.item_cols = items
+            state.by_index, state.pair_measure = {}, {}
+            state.last_measure = None
+            return
+        # a sub-heading row (按收入性质分 | 按支出性质分): the columns above no longer hold
+        state.by_index, state.pair_measure = {}, {}
+
+    def _word_transposed(self, row: Row, state: _State) -> None:
+        """A row of a table with items across and measures down (``部门决算数 | 693.22 | 512.36 …``)."""
+        texts = row.texts
+        head = next((t for t in texts if t), "")
+        kind = column_kind(head, self.fy, self.budget_doc)
+        if kind is not None and kind.kind == "money":
+            state.last_measure = kind.measure
+            sub = None
+        else:
+            sub = self._classify(head, state)
+            if sub is None or state.last_measure is None:
+                return
+        for i, (item, category) in state.item_cols.items():
+            if i >= len(texts) or not _is_num(texts[i]) or _PCT_TOKEN.match(texts[i]):
+                continue
+            if sub is not None:
+                # 其中：资产购置支出 under 支出合计 | 基本支出 | 项目支出
+                name = sub[0] if category == "total" else item + sub[0]
+                got = (name, sub[1])
+            else:
+                got = (item, category)
+            self._emit(state, got[0], got[1], state.last_measure, texts[i], row.cells[i].line,
+                       kind.year if kind is not None and sub is None else None)
+
+
+def table_amounts(doc: Document, meta: DocMeta) -> list[dict]:
+    """Amount candidates stated in the document's tables (see the module docstring).
+
+    Parameters
+    ----------
+    doc:
+        The document.
+    meta:
+        What the document says about itself (fiscal year and document types are used).
+    """
+    return _TableReader(doc, meta).run()

@@ -1,0 +1,170 @@
+"""``yibao``: the command-line tool that drives the warehouse (a thin click layer over the libraries)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from ingest.document import DocumentError
+from ingest.extract import Extraction, extract_path, fact_json, iter_documents
+from ingest.facts import FACT_MODELS
+from ingest.loaders.base import ExtractionError
+
+DEFAULT_RAW = Path("data/raw")
+DEFAULT_INTERIM = Path("data/interim")
+
+
+def default_db() -> Path:
+    """The published warehouse: ``$YIBAO_DB_PATH`` or ``data/warehouse.duckdb``."""
+    return Path(os.environ.get("YIBAO_DB_PATH", "data/warehouse.duckdb"))
+
+
+def _err(msg: str) -> None:
+    click.echo(msg, err=True)
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Log the document inconsistencies found while extracting.")
+def cli(verbose: bool) -> None:
+    """yibao: extract Chinese public-finance disclosures into a DuckDB warehouse and query it."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s", stream=sys.stderr)
+
+
+def _extract_all(paths, interim: Path | None):
+    """Yield (path, Extraction | None, error | None) for every document under ``paths``."""
+    for path in iter_documents(paths):
+        try:
+            yield path, extract_path(path, interim), None
+        except (DocumentError, ExtractionError) as exc:
+            yield path, None, str(exc)
+        except Exception as exc:  # pragma: no cover - a bug must still name the file
+            yield path, None, f"{path.name}: unexpected error: {type(exc).__name__}: {exc}"
+
+
+def _kind_counts(extractions: list[Extraction]) -> dict[str, int]:
+    total = {k: 0 for k in FACT_MODELS}
+    for ex in extractions:
+        for k, n in ex.counts().items():
+            total[k] += n
+    return total
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True,
+              help="jsonl: one fact per line in the shape of the fact contract; table: a readable summary.")
+def extract(paths, fmt):
+    """Print the facts of each document (files or folders); progress and errors go to stderr."""
+    rejected = 0
+    for path, ex, error in _extract_all(paths, None):
+        if error:
+            rejected += 1
+            _err(f"rejected: {error}")
+            continue
+        counts = ", ".join(f"{k} {n}" for k, n in ex.counts().items() if n)
+        _err(f"{path.name}: {ex.meta.bureau or '?'} {ex.meta.fiscal_year or '?'} "
+             f"[{ex.meta.doc_type or '?'}] {len(ex.facts)} facts ({counts})")
+        if fmt == "jsonl":
+            for fact in ex.facts:
+                click.echo(fact_json(fact))
+        else:
+            for fact in ex.facts:
+                d = fact.model_dump()
+                what = {k: v for k, v in d.items() if k not in ("doc", "bureau", "fiscal_year", "kind", "snippet")}
+                click.echo(f"{fact.kind:10} " + " ".join(f"{k}={v}" for k, v in what.items() if v is not None))
+    if rejected:
+        sys.exit(1)
+
+
+def run_ingest(paths, db_path: Path, interim: Path | None = DEFAULT_INTERIM, echo=_err) -> tuple[list, list]:
+    """Stage the documents under ``paths`` into ``db_path``; returns (extractions, rejections).
+
+    Parameters
+    ----------
+    paths:
+        Files and folders of documents.
+    db_path:
+        The DuckDB file to stage into.
+    interim:
+        Folder of the per-document extraction cache.
+    echo:
+        Where progress lines go.
+    """
+    from ingest.stage import connect, record_rejection, stage_extraction
+
+    con = connect(db_path)
+    done, rejected = [], []
+    try:
+        for path, ex, error in _extract_all(paths, interim):
+            if error:
+                rejected.append((path, error))
+                record_rejection(con, path, error)
+                echo(f"rejected: {error}")
+                continue
+            state = stage_extraction(con, ex, path)
+            done.append(ex)
+            echo(f"{path.name}: {state}, {ex.meta.bureau or '?'} {ex.meta.fiscal_year or '?'}, {len(ex.facts)} facts"
+                 + (f", {len(ex.findings)} inconsistencies" if ex.findings else ""))
+    finally:
+        con.close()
+    return done, rejected
+
+
+def _summary(done, rejected) -> None:
+    counts = _kind_counts(done)
+    _err(f"documents: {len(done)} staged, {len(rejected)} rejected")
+    _err("facts: " + ", ".join(f"{k} {n}" for k, n in counts.items()) + f" (total {sum(counts.values())})")
+    for path, reason in rejected:
+        _err(f"  rejected {path.name}: {reason}")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--db", "db_path", type=click.Path(path_type=Path), default=None,
+              help="DuckDB file (default: $YIBAO_DB_PATH or data/warehouse.duckdb).")
+def ingest(paths, db_path):
+    """Stage documents (default: data/raw/) and their facts into DuckDB raw.* tables."""
+    done, rejected = run_ingest(paths or [DEFAULT_RAW], db_path or default_db())
+    _summary(done, rejected)
+    if rejected:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--db", "db_path", type=click.Path(path_type=Path), default=None,
+              help="Published warehouse (default: $YIBAO_DB_PATH or data/warehouse.duckdb).")
+@click.option("--skip-dbt", is_flag=True, help="Only stage the documents; do not run dbt.")
+def build(paths, db_path, skip_dbt):
+    """The main job: ingest the documents (default: data/raw/), then build the dbt models and run the checks."""
+    started = time.monotonic()
+    db_path = db_path or default_db()
+    done, rejected = run_ingest(paths or [DEFAULT_RAW], db_path)
+    _summary(done, rejected)
+    status = 1 if rejected else 0
+    if not skip_dbt:
+        from yibao.dbt_runner import run_dbt
+
+        code = run_dbt(["build"], db_path=db_path.resolve())
+        if code != 0:
+            _err("dbt build failed")
+            status = 2
+    _err(f"build finished in {time.monotonic() - started:.1f} s")
+    sys.exit(status)
+
+
+def _register_optional() -> None:
+    """Add the commands that live in their own modules."""
+    try:
+        from yibao import cli_query
+    except ImportError:  # pragma: no cover
+        return
+    cli_query.register(cli)
+
+
+_register_optional()
