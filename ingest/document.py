@@ -70,6 +70,10 @@ def squeeze(text: str) -> str:
     return _SPACE_NEAR_CJK.sub("", text).strip()
 
 
+_WIDE = re.compile(r"[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+                   r"\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
+
+
 def display_width(text: str) -> int:
     """Width of ``text`` in terminal columns (wide East Asian characters count 2).
 
@@ -78,7 +82,7 @@ def display_width(text: str) -> int:
     text:
         Any text.
     """
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return len(text) + len(_WIDE.findall(text))
 
 
 # ----------------------------------------------------------------------------------------------- tables
@@ -202,8 +206,7 @@ class Document:
         """
         last = last or first
 
-        def text(n: int) -> str:
-            return " ".join(_BOOKMARK.sub("", self.raw_line(n)).split())
+        text = self._snippet_line
 
         core = " ".join(t for t in (text(n) for n in range(first, last + 1)) if t)
         if len(core) >= limit:
@@ -233,17 +236,24 @@ class Document:
                     out, before, grew = cand, before - 1, True
         return out
 
+    def _snippet_line(self, n: int) -> str:
+        """Original line ``n`` with bookmarks removed and whitespace collapsed (cached)."""
+        cache = self.__dict__.setdefault("_snippet_cache", {})
+        if n not in cache:
+            cache[n] = " ".join(_BOOKMARK.sub("", self.raw_line(n)).split())
+        return cache[n]
+
     # ------------------------------------------------------------------------------------ wrapping
 
     def _measure_wrapping(self) -> tuple[bool, int]:
-        widths = sorted(display_width(x.strip()) for x in self.clean if x.strip() and not x.startswith("\t"))
+        measured = [(x.strip(), display_width(x.strip())) for x in self.clean if x.strip() and not x.startswith("\t")]
+        widths = sorted(w for _, w in measured)
         if len(widths) < 20:
             return False, 0
         width = widths[int(len(widths) * 0.75)]
         if width < 30:
             return False, width
-        full = [x.strip() for x in self.clean if x.strip() and not x.startswith("\t")
-                and 0.8 * width <= display_width(x.strip()) <= 1.15 * width]
+        full = [x for x, w in measured if 0.8 * width <= w <= 1.15 * width]
         open_ended = sum(1 for x in full if x[-1] not in "。；！？”）);:：")
         # a hard-wrapped text has many lines of about the same width, most of them cut mid-sentence;
         # Word paragraphs vary in width and end with their sentence

@@ -93,6 +93,7 @@ _add("total", """
     实际到位资金 实际拨款支出 一般公共预算财政拨款支出 政府性基金预算财政拨款支出 一般公共预算财政拨款结余
     政府性基金预算财政拨款结余 财政拨款支出 财政拨款结转和结余 年末财政拨款结转和结余 总收入 总支出 收入总额 支出总额
     用事业基金弥补收支差额 结余分配 年末结转 年初结转 项目资金收入总额 基本支出收入总额 资金总额 预算总额
+    部门整体支出预算调整 部门整体支出预算
 """)
 _add("source", """
     财政拨款收入 一般公共预算财政拨款收入 政府性基金预算财政拨款收入 国有资本经营预算财政拨款收入 财政拨款 一般公共预算
@@ -255,6 +256,7 @@ def classify_item(label: str, hint: str | None = None) -> tuple[str, str] | None
 
 # longest phrase first: the most specific scope wins
 _SCOPE_WORDS: list[tuple[str, str]] = [
+    ("一般财政拨款", "general_public"),
     ("政府性基金预算财政拨款", "gov_fund"),
     ("政府性基金预算", "gov_fund"),
     ("政府性基金", "gov_fund"),
@@ -288,6 +290,8 @@ _MEASURE_WORDS: list[tuple[str, str]] = [
     ("调整预算", "budget_final"),
     ("全年预算", "budget_final"),
     ("预算调整", "budget_final"),
+    ("年中调整", "budget_final"),
+    ("追加预算", "budget_final"),
     ("决算", "actual"),
     ("实际支出", "actual"),
     ("执行数", "actual"),
@@ -297,7 +301,10 @@ _MEASURE_WORDS: list[tuple[str, str]] = [
 ]
 
 
-def measure_of(text: str) -> str | None:
+_NOT_MEASURE = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|社会保险基金预算|部门预算收支|预算单位")
+
+
+def measure_of(text: str, fallback: bool = True) -> str | None:
     """Which measure a column header or phrase names: budget_initial, budget_final, actual, or None.
 
     The phrase nearest the end of ``text`` wins, so ``决算数较年初预算数`` … is decided by what comes last only
@@ -307,14 +314,15 @@ def measure_of(text: str) -> str | None:
     ----------
     text:
         A column header (年初预算数, 全年预算数, 全年执行数, 决算数 …) or the words before an amount.
+    fallback:
+        Whether a bare 预算 (not part of 一般公共预算 …) means the initial budget.
     """
-    t = _SPACES.sub("", text or "")
+    t = _NOT_MEASURE.sub("", _SPACES.sub("", text or ""))
     best, where = None, -1
     for word, measure in _MEASURE_WORDS:
         k = t.rfind(word)
         if k > where:
             best, where = measure, k
-    if best is None and "预算" in t:
-        k = t.rfind("预算")
+    if best is None and fallback and "预算" in t:
         best = "budget_initial"
     return best

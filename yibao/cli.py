@@ -158,6 +158,31 @@ def build(paths, db_path, skip_dbt):
     sys.exit(status)
 
 
+@cli.command()
+@click.option("--db", "db_path", type=click.Path(path_type=Path), default=None,
+              help="Warehouse the docs describe (default: $YIBAO_DB_PATH or data/warehouse.duckdb).")
+@click.option("--output", type=click.Path(path_type=Path), default=Path("data/docs"), show_default=True,
+              help="Folder of the generated dbt docs site.")
+def docs(db_path, output):
+    """Generate the dbt docs site (models, columns, lineage) into data/docs/."""
+    import shutil
+
+    from yibao.dbt_runner import DBT_PROJECT, run_dbt
+
+    db_path = (db_path or default_db()).resolve()
+    if not db_path.exists():
+        _err(f"no warehouse at {db_path}: run `yibao build` first")
+        sys.exit(1)
+    code = run_dbt(["docs", "generate"], db_path=db_path)
+    if code != 0:
+        _err("dbt docs generate failed")
+        sys.exit(code)
+    output.mkdir(parents=True, exist_ok=True)
+    for name in ("index.html", "manifest.json", "catalog.json"):
+        shutil.copy(DBT_PROJECT / "target" / name, output / name)
+    _err(f"docs site written to {output / 'index.html'} (serve the folder, e.g. python -m http.server -d {output})")
+
+
 def _register_optional() -> None:
     """Add the commands that live in their own modules."""
     try:

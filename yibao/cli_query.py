@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 import duckdb
@@ -42,7 +43,7 @@ _db_option = click.option(
 )
 
 
-def _fail(message: str, status: int) -> None:
+def _fail(message: str, status: int) -> NoReturn:
     click.echo(message, err=True)
     sys.exit(status)
 
@@ -99,7 +100,7 @@ def query_command(sql: str, dialect: str, output_format: str, output: Path | Non
     if output_format == "parquet" and output is None:
         raise click.UsageError("--format parquet needs --output FILE")
     if sql == "-":
-        sql = click.get_text_stream("stdin").read()
+        sql = sys.stdin.read()
     try:
         result = run_query(sql, db_path, dialect.lower(), as_arrow=output_format == "parquet")
     except QueryRefused as refused:

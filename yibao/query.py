@@ -58,12 +58,18 @@ DENIED_FUNCTION_PATTERN = re.compile(
         | parquet_\w+ | sqlite_\w+ | postgres_\w+ | mysql_\w+ | iceberg_\w+ | delta_\w+ | st_read\w*
         | which_secret | checkpoint | force_checkpoint | sleep_ms | load_extension | install_extension
         | enable_\w+ | disable_\w+ | \w*external_resource\w* | truncate_duckdb_logs | summary
+        | load_file | \w*read_file\w* | lo_import | lo_export | dblink\w* | openrowset | openquery
+        | opendatasource | xp_\w+ | utl_\w+ | dbms_\w+ | bfilename | sys_exec | sys_eval
     )$""",
     re.VERBOSE | re.IGNORECASE,
 )
 
 #: File-reading function names, for a more specific reason.
-FILE_FUNCTION_PATTERN = re.compile(r"^(read_\w+|\w*_scan|glob|sniff_csv|parquet_\w+)$", re.IGNORECASE)
+FILE_FUNCTION_PATTERN = re.compile(
+    r"^(read_\w+|\w*_scan|glob|sniff_csv|parquet_\w+|load_file|\w*read_file\w*|lo_import|lo_export|bfilename"
+    r"|openrowset|opendatasource|utl_file\w*)$",
+    re.IGNORECASE,
+)
 
 _READ_ONLY = "only one read-only SELECT over the marts can run"
 
@@ -410,11 +416,20 @@ def _check_node(node: exp.Expression, scope: frozenset[str]) -> None:
             raise _refuse_statement(keyword)
     if isinstance(node, exp.Table):
         _check_table(node, scope)
+    elif isinstance(node, exp.Lateral):
+        if isinstance(node.this, exp.Func):
+            _check_table_function(node.this)
+        elif not isinstance(node.this, (exp.Subquery, exp.Query)):
+            raise QueryRefused(
+                f"{node.sql(dialect='duckdb')!r} is not allowed; LATERAL takes a subquery or unnest(…)"
+            )
     elif isinstance(node, exp.Dot) and isinstance(node.expression, exp.Func):
         raise QueryRefused(
             f"qualified function call {node.sql(dialect='duckdb')!r} is not allowed; call functions by name"
         )
-    elif isinstance(node, exp.Func) and not isinstance(node.parent, exp.Table):
+    elif isinstance(node, exp.Func) and not (
+        isinstance(node.parent, (exp.Table, exp.Lateral)) and node.arg_key == "this"
+    ):
         name = _function_name(node)
         if DENIED_FUNCTION_PATTERN.match(name):
             raise QueryRefused(f"function {name} is not allowed: {_function_why(name)}")
@@ -436,19 +451,24 @@ def _function_why(name: str) -> str:
     return "it reaches outside the marts"
 
 
+def _check_table_function(source: exp.Func) -> None:
+    name = _function_name(source)
+    if name in ALLOWED_TABLE_FUNCTIONS or isinstance(source, (exp.Unnest, exp.GenerateSeries)):
+        return
+    why = _function_why(name) if DENIED_FUNCTION_PATTERN.match(name) else "it is not a marts table"
+    raise QueryRefused(
+        f"table function {name} is not allowed: {why}; only marts tables, CTEs, unnest, range "
+        "and generate_series can be read"
+    )
+
+
 def _check_table(table: exp.Table, scope: frozenset[str]) -> None:
     source = table.this
     if isinstance(source, exp.Func):
-        name = _function_name(source)
         if table.args.get("db") or table.args.get("catalog"):
             raise QueryRefused(f"qualified table function {table.sql(dialect='duckdb')!r} is not allowed")
-        if name in ALLOWED_TABLE_FUNCTIONS or isinstance(source, (exp.Unnest, exp.GenerateSeries)):
-            return
-        why = _function_why(name) if DENIED_FUNCTION_PATTERN.match(name) else "it is not a marts table"
-        raise QueryRefused(
-            f"table function {name} is not allowed: {why}; only marts tables, CTEs, unnest, range "
-            "and generate_series can be read"
-        )
+        _check_table_function(source)
+        return
     if not isinstance(source, exp.Identifier):
         raise QueryRefused(f"table source {table.sql(dialect='duckdb')!r} is not allowed; name a marts table")
 
@@ -468,6 +488,8 @@ def _check_table(table: exp.Table, scope: frozenset[str]) -> None:
         return
     if name.lower() in scope:
         return  # a CTE in scope
+    if "@" in name:
+        raise QueryRefused(f"database link {name!r} is not allowed; only marts tables can be queried")
     if _LOOKS_LIKE_FILE.search(name):
         raise QueryRefused(f"reading the file {name!r} is not allowed; only marts tables can be queried")
     table.set("db", exp.to_identifier(MARTS_SCHEMA))
@@ -540,7 +562,7 @@ def verify_with_duckdb(con: duckdb.DuckDBPyConnection, duck_sql: str) -> None:
     duck_sql:
         The SQL returned by :func:`check_query`.
     """
-    serialized = json.loads(con.execute("select json_serialize_sql(?)", [duck_sql]).fetchone()[0])
+    serialized = json.loads(con.execute("select json_serialize_sql(?)", [duck_sql]).fetchall()[0][0])
     if serialized.get("error"):
         hint = " (a PIVOT needs an explicit IN list)" if "pivot" in duck_sql.lower() else ""
         raise QueryRefused(
@@ -550,18 +572,7 @@ def verify_with_duckdb(con: duckdb.DuckDBPyConnection, duck_sql: str) -> None:
     if len(statements) != 1:
         raise QueryRefused(f"several statements ({len(statements)}); send one query at a time")
 
-    outside = {
-        row[0].lower()
-        for row in con.execute(
-            "select table_name from duckdb_tables() where schema_name <> ? "
-            "union select view_name from duckdb_views() where schema_name <> ?",
-            [MARTS_SCHEMA, MARTS_SCHEMA],
-        ).fetchall()
-    }
-    user_functions = {
-        row[0].lower()
-        for row in con.execute("select function_name from duckdb_functions() where not internal").fetchall()
-    }
+    outside, user_functions = _catalog_facts(con)
     nodes = list(_json_nodes(statements[0]))
     cte_names = {
         entry["key"].lower()
@@ -588,6 +599,42 @@ def verify_with_duckdb(con: duckdb.DuckDBPyConnection, duck_sql: str) -> None:
                 raise QueryRefused(f"function {name} is not allowed: {_function_why(name)}")
             if name in user_functions:
                 raise QueryRefused(f"function {name} is not allowed: it is a user-defined macro")
+
+
+_CATALOG_CACHE: dict[tuple, tuple[frozenset[str], frozenset[str]]] = {}
+
+
+def _catalog_facts(con: duckdb.DuckDBPyConnection) -> tuple[frozenset[str], frozenset[str]]:
+    """Names of relations outside the marts and of user-defined functions, cached per file version.
+
+    ``duckdb_functions()`` takes a noticeable fraction of a second, and the answer only changes
+    when the warehouse file does.
+    """
+    row = con.execute("select path from duckdb_databases() where database_name = current_database()").fetchall()[0]
+    key = None
+    if row and row[0]:
+        with contextlib.suppress(OSError):
+            stat = Path(row[0]).stat()
+            key = (str(Path(row[0]).resolve()), stat.st_mtime_ns, stat.st_size)
+    if key is not None and key in _CATALOG_CACHE:
+        return _CATALOG_CACHE[key]
+    outside = frozenset(
+        name.lower()
+        for (name,) in con.execute(
+            "select table_name from duckdb_tables() where schema_name <> ? "
+            "union select view_name from duckdb_views() where schema_name <> ?",
+            [MARTS_SCHEMA, MARTS_SCHEMA],
+        ).fetchall()
+    )
+    user_functions = frozenset(
+        name.lower()
+        for (name,) in con.execute("select function_name from duckdb_functions() where not internal").fetchall()
+    )
+    if key is not None:
+        if len(_CATALOG_CACHE) >= 8:
+            _CATALOG_CACHE.clear()
+        _CATALOG_CACHE[key] = (outside, user_functions)
+    return outside, user_functions
 
 
 _DUCKDB_TABLE_REFS = {"BASE_TABLE", "TABLE_FUNCTION", "SUBQUERY", "JOIN", "EXPRESSION_LIST", "EMPTY", "PIVOT"}

@@ -57,6 +57,7 @@ _PROSE_ALIASES = {
     "全年收入总计": "收入总计",
     "全年支出总计": "支出总计",
     "实际到位资金": "实际到位资金",
+    "一般财政拨款": "财政拨款",
 }
 # words too generic to name an item on their own in running text
 _TOO_GENERIC = {"支出", "收入", "政府采购", "一般公共预算", "政府性基金预算", "国有资本经营预算", "财政资金",
@@ -65,7 +66,7 @@ _TOO_GENERIC = {"支出", "收入", "政府采购", "一般公共预算", "政�
 _TERMS = sorted(
     {t for t in list(EXACT_ITEMS) + list(ALIASES) + list(FUNCTION_NAMES) + list(_PROSE_ALIASES)
      if len(t) >= 2 and t not in _TOO_GENERIC}
-    | {"三公经费", "“三公”经费", "三公”经费", "“三公经费”", "公务用车购置及公务用车维护费"},
+    | {"三公经费", "“三公”经费", "三公”经费", "“三公经费”", "公务用车购置及公务用车维护费", "一般财政拨款"},
     key=len, reverse=True,
 )
 _TERM_RE = re.compile("|".join(re.escape(t) for t in _TERMS))
@@ -78,6 +79,7 @@ _YEAR = re.compile(r"(?<![较比与同])(20\d\d|19\d\d)\s*年(?!度?[末底])")
 _CHANGE_BEFORE = re.compile(r"(?:增加|减少|增长|下降|降低|上升|节约|节省|压减|缩减|减|增|多支|少支|超支|相比|变动)了?[为约达]?\s*$")
 _APPROX_AFTER = re.compile(r"^\s*(?:余|多|以上|以下|左右)")
 _BARE_NUMBER = re.compile(r"\s*(?P<num>\d+(?:\.\d+)?)\s*[，,](?=\s*占)")
+_SHARE_LEAD = re.compile(r"^\s*占[^，。；%\d]{0,12}(?P<num>\d+(?:\.\d+)?)\s*%")
 _RATE_WORDS = re.compile(r"完成|执行率|执行进度|支付进度|支出进度|使用率|控制率|到位率|拨付率")
 _SHARE_WORDS = re.compile(r"占")
 _RATE_LEAD = re.compile(r"^[^，。；%]{0,10}(?:执行率|完成率|完成预算|支付进度|支出进度)[^，。；%\d]{0,6}(?P<num>\d+(?:\.\d+)?)\s*%")
@@ -94,11 +96,13 @@ _HEAD_LEVEL = [
     (re.compile(r"^\d+[、.．](?!\d)"), 3),
     (re.compile(r"^[（(]\d+[）)]"), 4),
 ]
+_LEAD_SPLIT = re.compile(r"(?<=[。；])\s*(?=(?:\d+[、.．](?!\d)|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、))")
 _REPORT_TITLE = re.compile(r"(?:绩效自评报告|绩效评价报告|自评报告|评价报告)$")
 _PAREN_PROJECT = re.compile(r"^[（(](?P<name>[^（()）]{2,40}?)(?:支出)?项目[）)]$")
 _TITLE_PROJECT = re.compile(r"(?:20\d\d年度?)?(?P<name>[^\s，。]{2,30}?(?:资金|经费|专项|项目))\s*(?:部门|项目)?(?:支出)?绩效")
 _LEAD_PROJECT = re.compile(r"^(?:\d+[、.．]|[（(]\d+[）)]、?)\s*(?P<name>[^，。：:；\d]{2,30}?(?:资金|经费|专项|项目|费))[：:]")
-_PROJECT_SPEND = re.compile(r"支出|执行|到账|使用|实际")
+_PROJECT_SPEND = re.compile(r"支出|执行|到账|使用")
+_QUOTED_AFTER = re.compile(r"[“\"]([^”\"，。]{2,20})[”\"]")
 _PROJECT_BUDGET = re.compile(r"下达|预算|批复|到位|往来|拨付|安排|申报|指标")
 
 
@@ -107,11 +111,14 @@ class _Context:
     """What the headings above a paragraph say."""
 
     heads: dict  # level → heading text
+    last_short: str = ""
     project: str | None = None
     project_kind: str | None = None  # "title" (a report about one project) or "lead" (1、<项目名>：)
 
     def scope(self) -> str:
         for level in sorted(self.heads, reverse=True):
+            if "拨款" not in self.heads[level]:
+                continue
             s = scope_of(self.heads[level])
             if s != "all":
                 return s
@@ -142,31 +149,54 @@ def _clause_start(text: str, end: int, floor: int) -> int:
     return k + 1
 
 
+_AMBIGUOUS = {"其他支出"}
+_SCOPE_TERMS = {"财政拨款", "一般财政拨款", "一般公共预算", "政府性基金预算", "财政资金"}
+# what may stand between an item's name and its number: measure words, years, 为/共计 …
+_FILLER = re.compile(
+    r"20\d\d\s*年度?|年初|全年|本年度?|当年|年末|年底|部门|预算|决算|实际|执行|支出|收入|开支|数|额|总|规模|金额|"
+    r"为|是|达到?|共计|共|合计|计|了|的|书|列支|安排|[\s“”\"「」:：]"
+)
+_TRAILING_PAREN = re.compile(r"[（(][^（()）]*[）)]\s*$")
+
+
+def _adjacent(label: str, end: int) -> bool:
+    """Whether only measure words stand between ``label[end:]`` and the number."""
+    return not _FILLER.sub("", label[end:])
+
+
 def _find_item(label: str) -> tuple[str, str, int] | None:
-    """The known item nearest the end of ``label``: (item, category, start offset in label)."""
+    """The known item right before the number at the end of ``label``: (item, category, start offset)."""
+    label = _TRAILING_PAREN.sub("", label)
     fl = None
     for m in _FUNC_LABEL.finditer(label):
         fl = m
-    best = None
-    for m in _TERM_RE.finditer(label):
-        best = m
-    if fl is not None and (best is None or fl.end() >= best.start()):
+    if fl is not None and _adjacent(label, fl.end()):
         names = [n for n in _FUNC_MARK.split(fl.group(1)) if n]
-        names = [normalize_label(re.sub(r"^\d+", "", n)) for n in names]
+        names = [normalize_label(re.sub(r"^[\d.．、\s]+", "", n)) for n in names]
         names = [n for n in names if n]
         if names:
             return function_path(names), "function", fl.start()
-    if best is None:
-        return None
-    term = best.group(0)
-    term = _PROSE_ALIASES.get(term, term)
-    got = classify_item(term)
-    if got is None:
-        return None
-    item, cat = got
-    if item.startswith("三公") or "三公" in term:
-        item, cat = "三公经费", "three_public"
-    return item, cat, best.start()
+    hits = list(_TERM_RE.finditer(label))
+    while hits:
+        best = hits.pop()
+        if not _adjacent(label, best.end()):
+            return None
+        term = best.group(0)
+        if term in _SCOPE_TERMS and hits and _adjacent(label[:best.start()] + label[best.end():], hits[-1].end()):
+            label = label[:best.start()] + label[best.end():]
+            continue  # 财政拨款 qualifies the item before it (“三公”经费财政拨款支出)
+        raw = term
+        term = _PROSE_ALIASES.get(term, term)
+        got = classify_item(term)
+        if got is None:
+            return None
+        item, cat = got
+        if "三公" in term:
+            item, cat = "三公经费", "three_public"
+        if raw in _SCOPE_TERMS and re.search(r"(?:增拨|追加)[^，。；]{0,4}$", label[:best.start()]):
+            item = "调整增拨" + raw
+        return item, cat, best.start()
+    return None
 
 
 def _pct_after(text: str, start: int, stop: int) -> tuple[float | None, str | None]:
@@ -236,19 +266,25 @@ def prose_amounts(doc: Document, meta: DocMeta) -> list[dict]:
     skip = _table_lines(doc)
     ctx = _Context(heads={})
     pos = 0
-    for para in flow.split("\n"):
-        p_start = pos
-        pos += len(para) + 1
-        text = para.strip()
-        if not text:
-            continue
-        if doc.line_of(p_start) in skip:
-            continue
-        _update_context(ctx, para)
-        if not AMOUNT.search(para):
-            continue
-        out.extend(_paragraph_amounts(doc, meta, para, p_start, ctx))
+    for whole in flow.split("\n"):
+        w_start = pos
+        pos += len(whole) + 1
+        cuts = [0] + [m.start() for m in _LEAD_SPLIT.finditer(whole)] + [len(whole)]
+        for c0, c1 in zip(cuts, cuts[1:]):
+            if c1 > c0:
+                _do_para(doc, meta, whole[c0:c1], w_start + c0, ctx, skip, out)
     return out
+
+
+def _do_para(doc: Document, meta: DocMeta, para: str, p_start: int, ctx: _Context, skip: set[int],
+             out: list[dict]) -> None:
+    """Update the heading context with one paragraph and collect its amounts."""
+    text = para.strip()
+    if not text or doc.line_of(p_start) in skip:
+        return
+    _update_context(ctx, para)
+    if AMOUNT.search(para):
+        out.extend(_paragraph_amounts(doc, meta, para, p_start, ctx))
 
 
 def _update_context(ctx: _Context, para: str) -> None:
@@ -257,10 +293,11 @@ def _update_context(ctx: _Context, para: str) -> None:
     if m:
         ctx.project, ctx.project_kind = m.group("name").strip(), "title"
         return
+    short, ctx.last_short = ctx.last_short, (text if len(text) < 40 and not AMOUNT.search(text) else "")
     if _REPORT_TITLE.search(text) and len(text) < 60:
-        m = _TITLE_PROJECT.search(text)
+        m = _TITLE_PROJECT.search(text) or _TITLE_PROJECT.search(short + text)
         if m and not AMOUNT.search(text):
-            ctx.project, ctx.project_kind = m.group("name"), "title"
+            ctx.project, ctx.project_kind = re.sub(r"^.*?20\d\d年度?", "", m.group("name")), "title"
         else:
             ctx.project, ctx.project_kind = None, None
         ctx.heads = {}
@@ -269,10 +306,14 @@ def _update_context(ctx: _Context, para: str) -> None:
         ctx.project, ctx.project_kind, ctx.heads = None, None, {}
         return
     lead = _LEAD_PROJECT.match(text)
-    if lead and ctx.in_project_section() and ctx.project_kind != "title":
+    if lead and (ctx.in_project_section() or not text[lead.end():].strip()) and ctx.project_kind != "title":
         ctx.project, ctx.project_kind = lead.group("name").strip(), "lead"
     level = _heading_level(text)
-    if level is not None and (_is_heading(text) or lead):
+    first = AMOUNT.search(text)
+    if level is not None and level <= 2 and first and not lead:
+        ctx.heads = {k: v for k, v in ctx.heads.items() if k < level}
+        ctx.heads[level] = text[:first.start()]
+    elif level is not None and (_is_heading(text) or lead):
         if lead is None and ctx.project_kind == "lead" and level <= 1:
             ctx.project, ctx.project_kind = None, None
         heading = text if lead is None else ""
@@ -301,7 +342,6 @@ def _paragraph_amounts(doc: Document, meta: DocMeta, para: str, p_start: int, ct
         found.sort()
         facts_here: list[dict] = []
         prev_end = s0
-        sentence_text = para[s0:s1]
         in_list = False
         for idx, (a0, a1, num, unit) in enumerate(found):
             floor = prev_end
@@ -328,7 +368,13 @@ def _paragraph_amounts(doc: Document, meta: DocMeta, para: str, p_start: int, ct
             item = category = None
             if hit is not None:
                 item, category, _ = hit
-            if ctx.project and (hit is None or category in ("total",)):
+            quoted = _QUOTED_AFTER.match(para, a1) if ctx.project else None
+            if ctx.project and hit is not None and (item in ctx.project or item == "项目支出"):
+                hit = item = category = None  # the project's own name, not a budget line
+            if quoted:
+                item = quoted.group(1)
+                category = "other"  # a project's own budget line, named after its number
+            elif ctx.project and (hit is None or category in ("total",)):
                 words = para[max(s0, floor):a0]
                 if "结余" in clause:
                     item, category = "本年结余", "total"
@@ -337,15 +383,22 @@ def _paragraph_amounts(doc: Document, meta: DocMeta, para: str, p_start: int, ct
                     item, category = "年度资金总额", "total"
             if item is None:
                 continue
-            if _FOREIGN.search(clause) and category not in ("function", "three_public"):
+            if _FOREIGN.search(clause) and category not in ("function", "three_public") \
+                    and not (ctx.project and item == "年度资金总额"):
                 continue
+            if "涉及" in para[max(s0, a0 - 40):a0]:
+                continue  # coverage of an evaluation (涉及…资金 X 万元), not a budget line
+            if item in _AMBIGUOUS and facts_here and facts_here[-1]["category"] in ("function", "nature"):
+                category = facts_here[-1]["category"]
             value = to_wan(parse_number(num), unit) if unit else parse_number(num)
             if value is None:
                 continue
             # measure
-            measure = measure_of(clause)
-            if measure is None and ctx.project:
-                measure = _project_measure(para[s0:a0], clause)
+            measure = measure_of(clause, fallback=not ctx.project)
+            if quoted:
+                measure = _project_measure(para[s0:found[0][0]], "") or measure
+            elif ctx.project and (measure is None or measure == "budget_initial" and "年初" not in clause):
+                measure = _project_measure(para[s0:a0], clause) or measure
             if measure is None and facts_here and (in_list or not _strip_measure(clause) and hit and hit[2] == 0):
                 measure = facts_here[-1]["measure"]
             if measure is None:
@@ -376,14 +429,36 @@ def _paragraph_amounts(doc: Document, meta: DocMeta, para: str, p_start: int, ct
                 r = _RATE_LEAD.match(nxt)
                 if r:
                     pct, basis = parse_number(r.group("num")), "completion"
+                r = _SHARE_LEAD.match(nxt)
+                if r:
+                    pct, basis = parse_number(r.group("num")), "share"
             line = doc.line_of(p_start + a0)
             fact = dict(item=item, category=category, measure=measure, scope=scope, value_wan=value,
                         pct=pct, pct_basis=basis, line=line, year=year,
                         snippet_last=doc.line_of(p_start + a1 - 1))
             facts_here.append(fact)
             out.append(fact)
-        del sentence_text
+        if si + 1 < len(sentences) and facts_here:
+            _change_in_next(para, sentences[si + 1], facts_here)
     return out
+
+
+def _change_in_next(para: str, bounds: tuple[int, int], facts_here: list[dict]) -> None:
+    """``X 2529.41万元。与2020年相比，X增加997.29万元，增长65.09%``: the change goes to X."""
+    nxt = para[bounds[0]:bounds[1]]
+    m = PCT.search(nxt)
+    if not m or not change_sign(nxt[:m.start()]):
+        return
+    for a in AMOUNT.finditer(nxt, 0, m.start()):
+        if not _CHANGE_BEFORE.search(nxt[:a.start()]):
+            return  # the sentence states a figure of its own
+    plain = re.sub(r"[、“”\s]", "", nxt[:m.start()])
+    for fact in facts_here:
+        core = fact["item"].replace("经费", "").replace("合计", "")
+        if fact["pct"] is None and core and core[:4] in plain:
+            fact["pct"] = change_sign(nxt[:m.start()]) * parse_number(m.group("num"))
+            fact["pct_basis"] = "change"
+            return
 
 
 _MEASURE_ONLY = re.compile(r"年初|预算|全年|决算|实际|执行|支出|数|为|共|计|合计|了|的|书|本年")
@@ -405,6 +480,8 @@ def _project_measure(sentence: str, clause: str) -> str | None:
 
 
 def _scope(item, category, clause, para, a1, ctx: _Context, facts_here, in_list) -> str:
+    if ctx.project and category == "other":
+        return f"project:{ctx.project}"
     if ctx.project and (item in ("年度资金总额", "本年结余") or category == "source" and ctx.project_kind):
         if item in ("年度资金总额", "本年结余"):
             return f"project:{ctx.project}"

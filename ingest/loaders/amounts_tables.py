@@ -20,6 +20,7 @@ the amount loader to transform, merge with the prose figures and validate.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -32,13 +33,15 @@ __all__ = ["table_amounts", "column_kind", "ColumnKind"]
 
 # how many lines above a table are read for its title, unit, header and project name
 CONTEXT_LINES = 40
+# how much of the text since the last figure row is kept for header words, labels and project names
+BUFFER_CHARS = 160
 
 # --------------------------------------------------------------------------------------- column words
 
 
 @dataclass(frozen=True)
 class ColumnKind:
-    """What one table column holds: money of a measure (and maybe a year), a percentage, or nothing of ours."""
+    """What one table column holds: money of a measure (maybe of a year), a percentage, or nothing of ours."""
 
     kind: str  # "money", "pct", "skip"
     measure: str | None = None
@@ -93,8 +96,39 @@ def header_columns(text: str, fiscal_year: int | None, budget_doc: bool) -> tupl
     budget_doc:
         Whether the document is a 部门预算.
     """
-    out: list[ColumnKind] = []
-    end = 0
+    spans = header_columns_spans(text, fiscal_year, budget_doc)
+    return [k for k, _, _ in spans], (spans[-1][2] if spans else 0)
+
+
+# the text between two column words of one header run: a unit, a (%) mark, a stray word of a broken cell
+HEADER_GAP = 8
+
+
+def _last_header_run(spans: list[tuple[ColumnKind, int, int]]) -> tuple[list[ColumnKind], int, int]:
+    """The last run of column words that follow each other closely (one header), with its start and end."""
+    if not spans:
+        return [], 0, 0
+    first = len(spans) - 1
+    while first > 0 and spans[first][1] - spans[first - 1][2] <= HEADER_GAP:
+        first -= 1
+    run = spans[first:]
+    return [k for k, _, _ in run], run[0][1], run[-1][2]
+
+
+def header_columns_spans(text: str, fiscal_year: int | None,
+                         budget_doc: bool) -> list[tuple[ColumnKind, int, int]]:
+    """The column words of a header text, in order, each with its start and end in ``text``.
+
+    Parameters
+    ----------
+    text:
+        Header text with layout spaces removed.
+    fiscal_year:
+        The document's fiscal year.
+    budget_doc:
+        Whether the document is a 部门预算.
+    """
+    out: list[tuple[ColumnKind, int, int]] = []
     for m in _COLUMN_WORD.finditer(text):
         g = m.lastgroup
         if m.group("year"):
@@ -106,28 +140,28 @@ def header_columns(text: str, fiscal_year: int | None, budget_doc: bool) -> tupl
             else:
                 # a year's 预算数 is that year's approved (initial) budget
                 measure = "budget_initial"
-            out.append(ColumnKind("money", measure, int(m.group("year"))))
+            kind = ColumnKind("money", measure, int(m.group("year")))
         elif m.group("rel"):
             word = m.group("rmeasure")
             off = -1 if m.group("rel").startswith("上年") else 0
             measure = "actual" if ("决算" in word or "执行" in word or "实际" in word or word == "数") else \
                 "budget_initial"
             year = fiscal_year + off if fiscal_year else None
-            out.append(ColumnKind("money", measure, year, off))
+            kind = ColumnKind("money", measure, year, off)
         elif g == "initial":
-            out.append(ColumnKind("money", "budget_initial"))
+            kind = ColumnKind("money", "budget_initial")
         elif g == "final":
-            out.append(ColumnKind("money", "budget_final"))
+            kind = ColumnKind("money", "budget_final")
         elif g == "pct":
-            out.append(ColumnKind("pct"))
+            kind = ColumnKind("pct")
         elif g == "actual":
-            out.append(ColumnKind("money", "actual"))
+            kind = ColumnKind("money", "actual")
         elif g == "budget":
-            out.append(ColumnKind("money", _initial_or_final(budget_doc)))
+            kind = ColumnKind("money", _initial_or_final(budget_doc))
         else:
-            out.append(ColumnKind("skip"))
-        end = m.end()
-    return out, end
+            kind = ColumnKind("skip")
+        out.append((kind, m.start(), m.end()))
+    return out
 
 
 # ------------------------------------------------------------------------------------ context phrases
@@ -139,7 +173,6 @@ _PROJECT_NAME = re.compile(
 _PROJECT_TITLE = re.compile(r"^[（(](?P<name>[^（()）]{2,40}?)(?:支出)?项目[）)]$")
 _PROJECT_TABLE = re.compile(r"^(?:\d{4}年度?)?(?P<name>[^\s，。；]{2,40}?)(?:支出)?项目(?:支出)?绩效(?:自评|目标)")
 _TITLE_LIKE = re.compile(r"(?:表|情况|总计|合计|图)$")
-_MONEY_WORD = re.compile(r"万元|[（(]元[）)]|单位[:：]")
 _PROJECT_MONEY = re.compile(r"项目资金|资金总额|预算执行情况|资金情况|项目预算")
 _LABEL_PREFIX = re.compile(r"^[^：:]{1,8}[：:](?=.)")  # 资金来源：（1）财政拨款
 _CLASS_MARK = re.compile(r"[（(]类[）)](?=支出$)")
@@ -148,6 +181,20 @@ _PCT_TOKEN = re.compile(r"^[-+]?\d+(?:\.\d+)?%$")
 _DASH = re.compile(r"^[—\-–]{1,2}$")
 _YEAR_LABEL = re.compile(r"^(?P<y>(?:19|20)\d{2})年度?$")
 _GENERIC_TOTAL = ("合计", "小计", "总计")
+_PROSE = re.compile(r"[，。；！？]|万元")  # a row label never holds running-text punctuation
+_UNIT_MARK = re.compile(r"[（(](?:亿元|万元|千元|元)[）)]")
+_STAGE_WORDS = re.compile(r"决算|预算|、")
+MAX_LABEL = 40
+
+
+# two spellings of one project name (事务中心窗口工作人员服装费 / 中心窗口工作人员服装经费) at least this similar
+PROJECT_NAME_SIMILARITY = 0.8
+
+
+def _bare_project(name: str) -> str:
+    """A project name without layout spaces, colons and its trailing (支出)项目."""
+    name = squeeze(name).replace("\t", "").strip("：: ")
+    return re.sub(r"(?:支出)?项目$", "", name)
 
 
 def _is_num(text: str) -> bool:
@@ -170,10 +217,13 @@ class _State:
     scope: str = "all"
     columns: list[ColumnKind] | None = None  # PDF: columns in order; Word: by cell index (None = no column)
     by_index: dict[int, ColumnKind] = field(default_factory=dict)  # Word header columns
-    pair_measure: dict[int, str] = field(default_factory=dict)  # Word label–value pairs: measure by value index
+    pair_measure: dict[int, str] = field(default_factory=dict)  # Word label–value pairs: measure by index
     item_cols: dict[int, tuple[str, str]] = field(default_factory=dict)  # transposed tables: items across
     last_measure: str | None = None  # transposed tables: the measure of the last measure row
     buffer: str = ""  # PDF: text since the last figure row
+    last_text: str = ""  # the last text line read (a chart's title)
+    ahead: dict[int, ColumnKind] = field(default_factory=dict)  # Word: the next header of measures below
+    label_from: int = 0  # PDF: where the text after the header words starts in ``buffer``
 
 
 class _TableReader:
@@ -187,6 +237,7 @@ class _TableReader:
             "决算" in t or "自评" in t for t in (meta.doc_types or []))
         self.default_measure = "budget_initial" if self.budget_doc else "actual"
         self.out: list[dict] = []
+        self._names: list[tuple[str, int]] | None = None
 
     # ----------------------------------------------------------------------------------------- driver
 
@@ -214,35 +265,72 @@ class _TableReader:
             state.unit = m.group("u") or m.group("u2")
         m = _PROJECT_TITLE.match(text) or _PROJECT_TABLE.match(text)
         if m and not text.startswith("部门"):
-            self._set_project(state, m.group("name"))
+            self._set_project(state, m.group("name"), line)
         if len(text) <= 40 and _TITLE_LIKE.search(text) and not _is_num(text):
             state.title = text
             state.scope = "fiscal" if scope_of(text) == "fiscal" and "财政拨款" in text else "all"
         if not pdf:
             return
-        state.buffer += text
+        state.buffer = (state.buffer + text)[-BUFFER_CHARS:]
+        state.last_text = text
         m = _PROJECT_NAME.search(state.buffer)
         if m:
-            self._set_project(state, m.group("name"))
+            self._set_project(state, m.group("name"), line)
             state.buffer = state.buffer[m.end():]
         if _INDICATOR_HEADER.search(state.buffer):
             state.columns = None
             state.buffer = ""
             return
-        cols, end = header_columns(state.buffer, self.fy, self.budget_doc)
+        cols, _, end = _last_header_run(header_columns_spans(state.buffer, self.fy, self.budget_doc))
         if sum(c.kind == "money" for c in cols) >= 2 or (
                 any(c.kind == "money" for c in cols) and any(c.kind == "pct" for c in cols)):
             state.columns = cols
-            state.buffer = state.buffer[end:]
-        elif cols and all(c.kind == "skip" for c in cols) and len(cols) >= 2:
+            state.label_from = end
+        elif len(cols) >= 2 and all(c.kind == "skip" for c in cols):
             # a header of counts (编制数, 在职人数, 控制率 …): its rows hold no money
             state.columns = []
-            state.buffer = state.buffer[end:]
+            state.label_from = end
 
-    def _set_project(self, state: _State, name: str) -> None:
-        name = squeeze(name).strip("：: ")
-        name = re.sub(r"(?:支出)?项目$", "", name)
+    def _project_names(self) -> list[tuple[str, int]]:
+        """Project names with the line of their first mention (headings ``（…项目）``, ``项目名称：…``)."""
+        if self._names is None:
+            self._names = []
+            seen = set()
+            for n, text in enumerate(self.doc.clean, 1):
+                if "项目" not in text:
+                    continue
+                t = squeeze(text).replace("\t", "")
+                m = _PROJECT_TITLE.match(t) or _PROJECT_NAME.search(t)
+                if m:
+                    name = _bare_project(m.group("name"))
+                    if name and name not in seen:
+                        seen.add(name)
+                        self._names.append((name, n))
+        return self._names
+
+    def _canonical_project(self, name: str, line: int) -> str:
+        """The name a project was given where the document first spoke of it (tables often vary it).
+
+        Only names mentioned before ``line`` count; an exact earlier mention wins, then one name containing
+        the other, then the most similar spelling.
+        """
+        earlier = [x for x, n in self._project_names() if n < line]
+        if name in earlier:
+            return name
+        inside = [x for x in earlier if min(len(x), len(name)) >= 4 and (x in name or name in x)]
+        if len(inside) == 1:
+            return inside[0]
+        best, ratio = name, PROJECT_NAME_SIMILARITY
+        for x in earlier:
+            r = difflib.SequenceMatcher(None, x, name).ratio()
+            if r >= ratio:
+                best, ratio = x, r
+        return best
+
+    def _set_project(self, state: _State, name: str, line: int) -> None:
+        name = _bare_project(name)
         if 2 <= len(name) <= 40:
+            name = self._canonical_project(name, line)
             state.project = name
             state.columns = None
             state.by_index = {}
@@ -253,8 +341,8 @@ class _TableReader:
 
     def _classify(self, label: str, state: _State) -> tuple[str, str] | None:
         """Item and category of a row label (layout noise, 资金来源： prefixes, 部门 prefixes removed)."""
-        label = _CLASS_MARK.sub("", squeeze(label))
-        if not label or _is_num(label):
+        label = _UNIT_MARK.sub("", _CLASS_MARK.sub("", squeeze(label)))
+        if not label or _is_num(label) or _PROSE.search(label) or len(label) > MAX_LABEL:
             return None
         if state.project and _PROJECT_MONEY.search(label) and not re.search(r"财政|结转|其他", label):
             return "年度资金总额", "total"
@@ -268,6 +356,11 @@ class _TableReader:
         item, category = got
         if item.startswith("部门") and item[2:] in EXACT_ITEMS:
             item, category = item[2:], EXACT_ITEMS[item[2:]]
+        elif item not in EXACT_ITEMS:
+            # 收、支决算总计 (a chart title) → 收支总计
+            bare = _STAGE_WORDS.sub("", item)
+            if bare in EXACT_ITEMS:
+                item, category = bare, EXACT_ITEMS[bare]
         return item, category
 
     def _scope(self, item: str, category: str, state: _State) -> str:
@@ -289,8 +382,9 @@ class _TableReader:
             return
         value = to_wan(v, state.unit if state.unit in UNIT_FACTOR else "万元")
         cand = {
-            "item": item, "category": category, "measure": measure, "scope": self._scope(item, category, state),
-            "value_wan": value, "pct": pct, "pct_basis": "completion" if pct is not None else None, "line": line,
+            "item": item, "category": category, "measure": measure,
+            "scope": self._scope(item, category, state), "value_wan": value, "pct": pct,
+            "pct_basis": "completion" if pct is not None else None, "line": line,
         }
         if year is not None and year != self.fy:
             cand["year"] = year
@@ -321,7 +415,7 @@ class _TableReader:
                 self._text(state, row.cells[0].text, row.line)
                 continue
             self._pdf_row(row, state)
-            state.buffer = ""
+            state.buffer, state.label_from, state.last_text = "", 0, ""
 
     def _pdf_row(self, row: Row, state: _State) -> None:
         parts = [p.strip() for p in row.raw.split("\t") if p.strip()]
@@ -334,7 +428,7 @@ class _TableReader:
         label = None if _is_num(first.text) or _DASH.match(first.text) else first.text
         values = [(c.text, c.line) for c in row.cells[(0 if label is None else 1):]]
         if label is None:
-            label = _UNIT_TAIL.sub("", state.buffer)
+            label = _UNIT_TAIL.sub("", state.buffer[state.label_from:])
         if not state.columns or not label:
             return
         got = self._classify(label, state)
@@ -346,23 +440,38 @@ class _TableReader:
         """Chart data: category labels followed by as many values (years across, or items across)."""
         years = [_YEAR_LABEL.match(squeeze(x)) for x in labels]
         if all(years):
-            got = self._classify(state.title or state.buffer, state)
+            got = self._classify(state.last_text, state)
             if got is None:
                 return
             for y, text in zip(years, nums):
                 self._emit(state, got[0].replace("、", ""), got[1], self.default_measure, text, row.line,
                            int(y.group("y")))
             return
-        items = [self._classify(x, state) for x in labels]
-        if not all(items):
-            return
-        for got, text in zip(items, nums):
-            self._emit(state, got[0], got[1], self.default_measure, text, row.line)
+        # items across (基本支出 | 项目支出 | 603.98 | 1565.91): a chart restates figures of the text without
+        # saying whose money they are, so they are left to the running text
 
     # ------------------------------------------------------------------------------------ Word tables
 
+    def _money_header(self, row: Row) -> dict[int, ColumnKind] | None:
+        """The columns of a Word row that is a header of measures (no numbers, two column words or more)."""
+        texts = row.texts
+        if any(_is_num(t) for t in texts):
+            return None
+        kinds = {i: column_kind(t, self.fy, self.budget_doc) for i, t in enumerate(texts) if t}
+        kinds = {i: k for i, k in kinds.items() if k is not None}
+        money = sum(k.kind == "money" for k in kinds.values())
+        return kinds if money >= 2 else None
+
     def _word_table(self, table: Table, state: _State) -> None:
-        for row in table.rows:
+        # the next header of measures below each row: used only for rows of several unlabelled values that
+        # no header above explains (a table whose rows were put out of order)
+        ahead: list[dict[int, ColumnKind]] = [{} for _ in table.rows]
+        nxt: dict[int, ColumnKind] = {}
+        for k in range(len(table.rows) - 1, -1, -1):
+            ahead[k] = nxt
+            nxt = self._money_header(table.rows[k]) or nxt
+        for k, row in enumerate(table.rows):
+            state.ahead = ahead[k]
             self._word_row(row, state)
 
     def _word_row(self, row: Row, state: _State) -> None:
@@ -374,13 +483,13 @@ class _TableReader:
             return
         if len(nonempty) == 1 and not numeric:
             self._text(state, nonempty[0], row.line, pdf=False)
-            if _TITLE_LIKE.search(nonempty[0]) or len(nonempty[0]) > 6:
+            if len(texts) == 1:  # a title row across the whole table
                 state.by_index, state.pair_measure, state.item_cols = {}, {}, {}
             return
         joined = "".join(texts)
         if _PROJECT_NAME.search(joined):
             self._text(state, joined, row.line, pdf=False)
-            self._set_project(state, _PROJECT_NAME.search(joined).group("name"))
+            self._set_project(state, _PROJECT_NAME.search(joined).group("name"), row.line)
             return
         for t in texts:
             if _UNIT.search(t):
@@ -392,8 +501,8 @@ class _TableReader:
             self._word_transposed(row, state)
             return
         # a row of values: each number belongs to the nearest label on its left
-        row_label = next((t for t in texts if t and not _is_num(t) and column_kind(t, self.fy, self.budget_doc)
-                          is None), None)
+        row_label = next((t for t in texts if t and not _is_num(t)
+                          and column_kind(t, self.fy, self.budget_doc) is None), None)
         pct = None
         for i, col in state.by_index.items():
             if col.kind == "pct" and i < len(texts) and _is_num(texts[i]):
@@ -418,6 +527,13 @@ class _TableReader:
                 label, measure, year = texts[left], state.pair_measure[j], None
             elif state.by_index:
                 continue  # a column without a header word of ours (分值, 得分, counts)
+            elif sum(1 for i in numeric if i > left and not any(texts[x] and not _is_num(texts[x])
+                                                                 for x in range(left + 1, i))) > 1:
+                # one label, several values, no header above: the columns are those of the header below, if any
+                ahead = state.ahead.get(j)
+                if ahead is None or ahead.kind != "money":
+                    continue
+                label, measure, year = row_label, ahead.measure, ahead.year
             else:
                 label, measure, year = texts[left], self.default_measure, None
             if not label:

@@ -55,6 +55,10 @@ _GENERIC_TITLE = re.compile(
 _TOTAL_ROW = re.compile(
     rf"年\s*度\s*资\s*金\s*总\s*额(?P<nums>(?:[ \t\n]*(?:{_NUM}%?|[-—–]+))+)")
 _COLUMN = re.compile(r"年初预算数|全年预算数|调整后预算数|全年执行数|执行数|预算数|分值|执行率|得分")
+_MONEY_COLUMNS = ("年初预算数", "全年预算数", "调整后预算数", "全年执行数", "执行数", "预算数")
+_TABLE_UNIT = re.compile(r"(?:单位|金额单位)[:：]?(亿元|万元|千元|元)|[（(](亿元|万元|千元|元)[）)]")
+_UNIT_REACH = 200
+"""How far before a project table its 单位：万元 line may stand (characters of running text)."""
 _TABLE_BUDGET = re.compile(rf"(?<![年全初])预算数\s*[:：]\s*(?P<num>{_NUM})")
 _TABLE_ACTUAL = re.compile(rf"(?<![年全])执行数\s*[:：]\s*(?P<num>{_NUM})")
 _TOTAL_SCORE = re.compile(rf"总\s*分[ \t\n]*(?P<max>{_NUM})[ \t\n]+(?P<score>{_NUM})(?![\d.%])")
@@ -167,6 +171,12 @@ class ProjectLoader(FactLoader):
         return anchors
 
     @staticmethod
+    def _table_unit(text: str) -> str:
+        """The money unit a project table states (``单位：元``, ``项目资金（元）``); 万元 when it says none."""
+        units = [m.group(1) or m.group(2) for m in _TABLE_UNIT.finditer(re.sub(r"\s+", "", text))]
+        return units[-1] if units else "万元"
+
+    @staticmethod
     def _title_name(text: str) -> str | None:
         """The project named by a title's text, or None for a generic title (部门整体支出, 项目支出 …)."""
         name = _clean_name(text)
@@ -190,13 +200,20 @@ class ProjectLoader(FactLoader):
         text = flow[b.start:b.end]
         # the national table: header columns, then the 年度资金总额 row in the same order
         total = _TOTAL_ROW.search(text)
+        before_table = text[: total.start() if total else 0]
+        unit = self._table_unit(flow[max(0, b.start - _UNIT_REACH):b.start] + before_table)
         if total:
             header = re.sub(r"[\s()（）%]", "", text[: total.start()])
             cols = _COLUMN.findall(header)
             nums = total.group("nums").split()
+            offset = 0
             for col, tok in zip(cols, nums):
-                pos = b.start + total.start("nums") + total.group("nums").find(tok)
+                offset = total.group("nums").find(tok, offset)
+                pos = b.start + total.start("nums") + offset
+                offset += len(tok)
                 value = parse_number(tok.rstrip("%"))
+                if value is not None and col in _MONEY_COLUMNS:
+                    value = to_wan(value, unit)
                 if col in ("年初预算数",):
                     self._set(b, "budget_initial", value, pos)
                 elif col in ("全年预算数", "调整后预算数"):
@@ -213,7 +230,7 @@ class ProjectLoader(FactLoader):
             m = rx.search(text)
             if m:
                 for name in names:
-                    self._set(b, name, parse_number(m.group("num")), b.start + m.start("num"))
+                    self._set(b, name, to_wan(parse_number(m.group("num")), unit), b.start + m.start("num"))
         m = _TOTAL_SCORE.search(text)
         if m:
             self._set(b, "score", parse_number(m.group("score")), b.start + m.start("score"))
@@ -266,7 +283,7 @@ class ProjectLoader(FactLoader):
         return abs(actual / budget * 100 - rate) <= RATE_TOLERANCE_PCT
 
     def _pick_actual(self, options: list, figures: dict) -> tuple:
-        """Of several spending figures, the one that agrees with the execution rate, else the last before it."""
+        """Of several spending figures: the one agreeing with the execution rate, else the last before it."""
         agreeing = [o for o in options if self._agrees(o[0], figures)]
         if agreeing:
             return agreeing[0]
@@ -302,17 +319,17 @@ class ProjectLoader(FactLoader):
                 if old is None:
                     target["figs"][k] = (v, pos)
                 elif abs(old[0] - v) > 1e-6:
-                    if k == "actual" and self._agrees(v, target["figs"]) and not self._agrees(old[0], target["figs"]):
+                    figs_now = target["figs"]
+                    if k == "actual" and self._agrees(v, figs_now) and not self._agrees(old[0], figs_now):
                         target["figs"][k] = (v, pos)
                     self.finding("project_restated", f"{target['project']}: {k} stated as {old[0]:g} "
-                                 f"(line {self.doc.line_of(old[1])}) and {v:g} (line {self.doc.line_of(pos)})",
+                                 f"(line {self.doc.line_of(old[1])}) and {v:g} "
+                                 f"(line {self.doc.line_of(pos)})",
                                  self.doc.line_of(pos))
-            if len(b.name) < len(target["project"]) and target["shape"] == "list" and b.shape != "list":
-                pass
         return records
 
     def extract(self) -> list[dict]:
-        """Find every project's figures (tables, per-project reports, numbered lists) and merge them by project."""
+        """Find every project's figures (tables, reports, numbered lists) and merge them by project."""
         blocks = self._anchors()
         for b in blocks:
             self._read_block(b)
@@ -321,8 +338,9 @@ class ProjectLoader(FactLoader):
             figs = rec["figs"]
             has_result = "score" in figs or "execution_rate" in figs
             has_money = any(k in figs for k in ("budget_initial", "budget_final", "actual"))
-            if not (has_result and (has_money or rec["shape"] != "list")) and not (has_money and "actual" in figs
-                                                                                  and rec["shape"] != "list"):
+            # a numbered list item needs money and a result; a table or report needs a result or its spending
+            in_list = rec["shape"] == "list"
+            if not ((has_result and (has_money or not in_list)) or (not in_list and "actual" in figs)):
                 continue
             cand = {k: (figs[k][0] if k in figs else None) for k in self.FIELDS}
             if cand["max_score"] is None and cand["score"] is not None and cand["score"] <= 100:
@@ -331,6 +349,24 @@ class ProjectLoader(FactLoader):
             cand.update(project=rec["project"], line=lines[0], snippet_last=min(lines[-1], lines[0] + 3))
             out.append(cand)
         return out
+
+    def validate(self, facts: list[dict]):
+        """Check each project's 执行数 / 预算数 against its stated 执行率 (findings only; figures stay as stated).
+
+        Parameters
+        ----------
+        facts:
+            Transformed facts.
+        """
+        for f in facts:
+            budget = f.get("budget_final") or f.get("budget_initial")
+            actual, rate = f.get("actual"), f.get("execution_rate")
+            if budget and actual is not None and rate is not None:
+                computed = actual / budget * 100
+                if abs(computed - rate) > RATE_TOLERANCE_PCT:
+                    self.finding("project_rate", f"{f['project']}: 执行率 stated {rate:g}% but 执行数 {actual:g} / "
+                                 f"预算数 {budget:g} = {computed:.2f}%", f["line"])
+        return super().validate(facts)
 
     def dedupe_key(self, fact: dict) -> tuple:
         """A project restated with the same figures is one fact; different figures stay apart."""

@@ -111,6 +111,12 @@ final as (
         economic_matched.economic_class_code,
         function_matched.function_class_code,
         case
+            when resolved.classification_scheme != 'function' then null
+            when function_classes.class_level is not null then function_classes.class_level
+            when {{ class_path_depth('resolved.item') }} > 1
+                then {{ class_level_name(class_path_depth('resolved.item')) }}
+        end as function_class_level,
+        case
             when function_classes.function_class_code is not null then function_classes.function_class_name_path
             when economic_classes.economic_class_code is not null then economic_classes.economic_class_name
             else resolved.item

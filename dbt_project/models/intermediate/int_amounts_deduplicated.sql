@@ -107,6 +107,7 @@ final as (
         ranked.economic_class_code,
         ranked.fiscal_year,
         ranked.function_class_code,
+        ranked.function_class_level,
         ranked.item,
         ranked.item_as_stated,
         ranked.measure,

@@ -34,10 +34,7 @@ final as (
         classification_scheme,
         economic_class_code,
         function_class_code,
-        case
-            when classification_scheme = 'function'
-                then {{ class_level_name(class_path_depth('item')) }}
-        end as function_class_level,
+        function_class_level,
         item,
         item_as_stated,
         measure,

@@ -1,0 +1,146 @@
+"""Evaluation facts: the overall self-evaluation result of the department or of one project.
+
+Sources, keyed on the documents' wording:
+
+* ``…自评得分 98 分，等级为“优秀”`` / ``该项目自评得95分`` / ``自评总得分99分，评价等级为优秀``: the scope is the
+  subject before 自评 (部门整体, a named 项目/资金/经费) or, for 该项目 and no subject, the report it sits in;
+* ``评价得分：<label> 88分`` inside a project report: that report's project;
+* numbered result lists under a 评价结论 / 评价结果 heading: ``1、举报奖励资金：75 分``;
+* the 总分 row of an indicator table (``总分 100 98``, ``综合评定等级 优秀 总 分 100 99``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .base import FactLoader
+from .indicator_tables import DEPARTMENT, GRADE, scan_indicator_tables, scope_at
+from .indicators import mark_index, paragraphs
+
+__all__ = ["EvaluationLoader"]
+
+_NUM = r"\d+(?:\.\d+)?"
+_SELF = re.compile(rf"自评[，,]?\s*(?:总)?得分?(?:为|是)?[:：]?\s*(?P<n>{_NUM})\s*分")
+_NOT_OVERALL = re.compile(r"(?:此项|该项指标|该项(?!目)|此项指标)(?:自评)?$")
+_REVIEW = re.compile(rf"评价得分[:：]\s*(?P<label>[^0-9，。；]{{0,30}}?)\s*(?P<n>{_NUM})\s*分")
+_LIST_ITEM = re.compile(rf"^\s*\d+[、.．]\s*(?P<label>[^：:，。；\d]{{2,30}}?)[：:]\s*(?P<n>{_NUM})\s*分[。；]?\s*$")
+_RESULT_HEADING = re.compile(r"评价结论|评价结果|自评结果|评价得分|评分结果|得分情况")
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])")
+_GRADE_AFTER = re.compile(r"(?:等级|等次|结果|评定|评级)(?:为|是|[:：])?\s*[“\"「]?(?P<g>优秀|良好|合格|中等|较差|一般|不合格|差)")
+_SUBJECT_END = re.compile(r"[，,。；;：:、]")
+_DEPARTMENT_WORDS = re.compile(r"部门整体|整体支出|部门支出|单位整体")
+_PROJECT_SUBJECT = re.compile(r"(?:项目|资金|经费)$")
+_THIS = re.compile(r"^(?:该|本|此)")
+# the grade is looked for this many characters after the score
+_GRADE_WINDOW = 40
+
+
+class EvaluationLoader(FactLoader):
+    """Overall self-evaluation results (kind ``evaluation``)."""
+
+    kind = "evaluation"
+
+    def extract(self) -> list[dict]:
+        """Evaluation candidates from the prose and from the 总分 rows of indicator tables."""
+        out = []
+        for t in scan_indicator_tables(self.doc).totals:
+            out.append(dict(scope=t.scope, score=t.score, grade=t.grade, line=t.line,
+                            key_extra=mark_index(self.doc, t.line)))
+        out += self._prose()
+        return out
+
+    def _cand(self, offset: int, scope: str | None, score: float, text: str, after: int) -> dict:
+        line = self.doc.line_of(offset)
+        g = _GRADE_AFTER.search(text[after:after + _GRADE_WINDOW])
+        return dict(scope=scope or scope_at(self.doc, line), score=score, grade=g.group("g") if g else None,
+                    line=line, key_extra=mark_index(self.doc, line))
+
+    def _subject_scope(self, before: str, line: int) -> str | None:
+        cut = max((m.end() for m in _SUBJECT_END.finditer(before)), default=0)
+        subject = re.sub(r"\s+", "", before[cut:])
+        if _DEPARTMENT_WORDS.search(subject):
+            return DEPARTMENT
+        if not subject or _THIS.match(subject):
+            return None
+        if _PROJECT_SUBJECT.search(subject) and len(subject) <= 25:
+            return subject
+        return None
+
+    def _prose(self) -> list[dict]:
+        out = []
+        results_section = False
+        for pos, para in paragraphs(self.doc):
+            text = para.strip()
+            if not text:
+                continue
+            lead = pos + len(para) - len(para.lstrip())
+            if _HEADING.match(text) or (len(text) <= 20 and text.endswith(("：", ":"))):
+                results_section = bool(_RESULT_HEADING.search(text))
+            for m in _SELF.finditer(text):
+                before = text[:m.start()]
+                if _NOT_OVERALL.search(before[-8:]):
+                    continue
+                line = self.doc.line_of(lead + m.start("n"))
+                scope = self._subject_scope(before, line)
+                out.append(self._cand(lead + m.start("n"), scope, float(m.group("n")), text, m.end()))
+            for m in _REVIEW.finditer(text):
+                line = self.doc.line_of(lead + m.start("n"))
+                scope = scope_at(self.doc, line)
+                if scope == DEPARTMENT and m.group("label").strip():
+                    scope = re.sub(r"\s+", "", m.group("label"))
+                out.append(self._cand(lead + m.start("n"), scope, float(m.group("n")), text, m.end()))
+            if results_section:
+                m = _LIST_ITEM.match(text)
+                if m:
+                    out.append(self._cand(lead + m.start("n"), re.sub(r"\s+", "", m.group("label")),
+                                          float(m.group("n")), text, m.end()))
+        return out
+
+    def transform(self, candidates: Iterable[dict]) -> list[dict]:
+        """One fact per scope and score within a report section; a grade stated with any statement is kept.
+
+        Parameters
+        ----------
+        candidates:
+            What ``extract()`` returned.
+        """
+        cands = sorted(candidates, key=lambda c: c["line"])
+        kept: dict[tuple, dict] = {}
+        for c in cands:
+            key = (c["scope"], c["score"], c.get("key_extra"))
+            if key in kept:
+                if kept[key]["grade"] is None and c["grade"]:
+                    kept[key]["grade"] = c["grade"]
+                continue
+            kept[key] = dict(c)
+        return super().transform(list(kept.values()))
+
+    def dedupe_key(self, fact: dict) -> tuple:
+        """Facts are already merged by scope, score and report section in ``transform``.
+
+        Parameters
+        ----------
+        fact:
+            A transformed fact.
+        """
+        return (fact["line"], fact["scope"], fact["score"])
+
+    def validate(self, facts: list[dict]):
+        """A score above the usual maximum of 100 points is reported (and kept).
+
+        Parameters
+        ----------
+        facts:
+            Transformed facts.
+        """
+        for f in facts:
+            if f.get("score") is not None and f["score"] > MAX_POINTS + POINTS_TOLERANCE:
+                self.finding("evaluation_score_above_max", f"{f['scope']}: {f['score']} > {MAX_POINTS}", f["line"])
+            if f.get("grade") and not GRADE.fullmatch(f["grade"]):
+                self.finding("evaluation_grade_unknown", f"{f['scope']}: grade {f['grade']!r}", f["line"])
+        return super().validate(facts)
+
+
+MAX_POINTS = 100.0
+POINTS_TOLERANCE = 0.005
