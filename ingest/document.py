@@ -237,11 +237,11 @@ class Document:
         return out
 
     def _snippet_line(self, n: int) -> str:
-        """Original line ``n`` with bookmarks removed and whitespace collapsed (cached)."""
-        cache = self.__dict__.setdefault("_snippet_cache", {})
-        if n not in cache:
-            cache[n] = " ".join(_BOOKMARK.sub("", self.raw_line(n)).split())
-        return cache[n]
+        """Original line ``n`` with bookmarks removed and whitespace collapsed."""
+        lines = self.__dict__.get("_collapsed")
+        if lines is None:
+            lines = self.__dict__["_collapsed"] = [""] + [" ".join(_BOOKMARK.sub("", x).split()) for x in self.lines]
+        return lines[n] if 0 < n < len(lines) else ""
 
     # ------------------------------------------------------------------------------------ wrapping
 
@@ -367,6 +367,7 @@ class Document:
 # ---------------------------------------------------------------------------------------------- reading
 
 _ENCODINGS = ("utf-8-sig", "gb18030", "utf-16")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
 def decode(data: bytes, name: str) -> str:
@@ -431,7 +432,7 @@ def document_from_bytes(data: bytes, name: str, path: Path | None = None) -> Doc
         Where it came from, if a file.
     """
     text = decode(data, name)
-    control = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\x0c")
+    control = len(_CONTROL.findall(text))
     if control > max(10, len(text) // 200):
         raise DocumentError(f"{name}: binary content ({control} control characters), not a text document")
     text = text.replace("\r\n", "\n").replace("\r", "\n")

@@ -142,7 +142,7 @@ def suite_expectations() -> dict[str, list]:
         return [x.ExpectProvenancePresent(column=c) for c in ("_doc", "_snippet")] + [
             x.ExpectKeyPresent(column="_line"), x.ExpectLineNumberValid()]
 
-    return {
+    suites = {
         "staging.stg_budget_docs__amounts": [
             x.ExpectKeyUnique(column="amount_fact_id"),
             x.ExpectKeyPresent(column="value_wan"),
@@ -204,6 +204,11 @@ def suite_expectations() -> dict[str, list]:
             x.ExpectNoReconciliationFindings(severity="warning"),
         ],
     }
+    # GX 1.24 does not write `severity` into the suite JSON: it is kept in meta as well, and read from there
+    for expectations in suites.values():
+        for expectation in expectations:
+            expectation.meta = {**(expectation.meta or {}), "severity": expectation.severity.value}
+    return suites
 
 
 def get_context(write_config: bool = False):
@@ -364,7 +369,7 @@ def run_checks(db_path: Path, build_docs: bool = True) -> CheckReport:
                 if r.success:
                     continue
                 cfg = r.expectation_config
-                severity = getattr(cfg, "severity", None)
+                severity = (cfg.meta or {}).get("severity") or getattr(cfg, "severity", None)
                 severity = getattr(severity, "value", severity) or "critical"
                 res = r.result or {}
                 examples = res.get("partial_unexpected_list") or []

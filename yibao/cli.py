@@ -167,7 +167,7 @@ def docs(db_path, output):
     """Generate the dbt docs site (models, columns, lineage) into data/docs/."""
     import shutil
 
-    from yibao.dbt_runner import DBT_PROJECT, run_dbt
+    from yibao.dbt_runner import DBT_PROJECT_DIR, run_dbt
 
     db_path = (db_path or default_db()).resolve()
     if not db_path.exists():
@@ -179,7 +179,7 @@ def docs(db_path, output):
         sys.exit(code)
     output.mkdir(parents=True, exist_ok=True)
     for name in ("index.html", "manifest.json", "catalog.json"):
-        shutil.copy(DBT_PROJECT / "target" / name, output / name)
+        shutil.copy(DBT_PROJECT_DIR / "target" / name, output / name)
     _err(f"docs site written to {output / 'index.html'} (serve the folder, e.g. python -m http.server -d {output})")
 
 
