@@ -43,3 +43,22 @@ def scorer():
 def gold_facts(scorer):
     """All hand-made reference facts of the seeds."""
     return [f for p in GOLD for f in scorer.load(p)]
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(tmp_path_factory):
+    """The five seeds ingested and built with dbt once per test session (a real `yibao build` chain).
+
+    The file is called warehouse.duckdb like the published one (dbt-duckdb names the catalog after it).
+    """
+    from yibao.cli import run_ingest
+    from yibao.dbt_runner import run_dbt
+
+    db = tmp_path_factory.mktemp("built") / "warehouse.duckdb"
+    done, rejected = run_ingest([RAW], db, interim=None, echo=lambda msg: None)
+    assert len(done) == len(seed_paths()) and not rejected
+    log = db.with_suffix(".dbt.log")
+    with log.open("w", encoding="utf-8") as out:
+        code = run_dbt(["build"], db_path=db, stream=out)
+    assert code == 0, log.read_text(encoding="utf-8")[-5000:]
+    return db

@@ -318,7 +318,8 @@ def load_batch(con: duckdb.DuckDBPyConnection, name: str):
         The suite's name, ``<layer>.<model>``.
     """
     relation = con.sql(BATCH_QUERIES[name])
-    df = relation.fetch_arrow_table().to_pandas() if hasattr(relation, "fetch_arrow_table") else relation.df()
+    to_arrow = getattr(relation, "to_arrow_table", None) or relation.fetch_arrow_table
+    df = to_arrow().to_pandas()
     if name == "staging.stg_budget_docs__amounts":
         df["snippet_states_value"] = [snippet_states_value(v, s) for v, s in zip(df["value_wan"], df["_snippet"])]
     return df

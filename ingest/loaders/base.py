@@ -107,6 +107,8 @@ class FactLoader:
     def dedupe_key(self, fact: dict) -> tuple:
         """Two statements with the same key are the same figure repeated; the first is kept.
 
+        The key must not depend on the snippet: it is built only for the statements kept.
+
         Parameters
         ----------
         fact:
@@ -127,7 +129,7 @@ class FactLoader:
         for cand in sorted(candidates, key=lambda c: c["line"]):
             cand = dict(cand)
             last = cand.pop("snippet_last", None)
-            focus = cand.pop("snippet_focus", None) or _renderings(cand)
+            focus = cand.pop("snippet_focus", None)
             cand.pop("key_extra", None)
             fact = {
                 "doc": self.doc.name,
@@ -136,7 +138,7 @@ class FactLoader:
                 "kind": self.kind,
                 "year": cand.pop("year", self.meta.fiscal_year),
                 "line": cand["line"],
-                "snippet": cand.pop("snippet", None) or self.doc.snippet(cand["line"], last, focus=focus),
+                "snippet": cand.pop("snippet", None),
             }
             for name in fields:
                 if name not in fact:
@@ -145,6 +147,9 @@ class FactLoader:
             if key in seen:
                 continue
             seen.add(key)
+            # the snippet is built only for the statements kept (the key never depends on it)
+            if not fact["snippet"]:
+                fact["snippet"] = self.doc.snippet(cand["line"], last, focus=focus or _renderings(cand))
             out.append(fact)
         return out
 
