@@ -265,4 +265,4 @@ def is_disclosure(doc: Document) -> bool:
     doc:
         The normalized document.
     """
-    return bool(_MONEY.search(doc.flow)) and len(_DISCLOSURE_WORDS.findall(doc.flow)) >= 2
+    return bool(_MONEY.search(doc.flow)) and len(_DISCLOSURE_WORDS.findall(doc.flow)) >= 1

@@ -112,3 +112,16 @@ def test_a_fragment_without_bureau_or_year_still_yields_facts(tmp_path):
     values = {f.get("value_wan") for f in facts}
     assert {2169.89, 603.98, 1565.91} <= values
     assert all(f["bureau"] is None and f["fiscal_year"] is None for f in facts)
+
+
+def test_a_one_table_fragment_still_yields_its_facts(tmp_path):
+    import json
+
+    frag = tmp_path / "table.txt"
+    frag.write_text("单位：万元\n项目 年初预算数 全年预算数 全年执行数\n基本支出 80 90 88\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["extract", str(frag)])
+    assert result.exit_code == 0, result.output
+    facts = [json.loads(x) for x in result.stdout.splitlines()]
+    got = {(f["item"], f["measure"], f["value_wan"]) for f in facts}
+    assert got == {("基本支出", "budget_initial", 80.0), ("基本支出", "budget_final", 90.0),
+                   ("基本支出", "actual", 88.0)}
