@@ -41,6 +41,9 @@ _FULLWIDTH.update({
     ord("－"): "-", ord("＋"): "+", ord("，"): "，",
 })
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
+# the characters ``_FULLWIDTH`` changes: a line without any is left as it is (``str.translate`` is slow)
+_TO_TRANSLATE = re.compile("[" + "".join(
+    re.escape(chr(k)) for k, v in _FULLWIDTH.items() if v != k and v != chr(k)) + "]")
 
 _CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef\u2018-\u201f\u2014\u2026\u00b7"
 # a run of spaces next to a Chinese character or Chinese punctuation carries no meaning
@@ -55,8 +58,11 @@ def clean_line(text: str) -> str:
     text:
         One original line, without its line break.
     """
-    text = _BOOKMARK.sub("", text)
-    return text.translate(_FULLWIDTH)
+    if "[bookmark:" in text:
+        text = _BOOKMARK.sub("", text)
+    if _TO_TRANSLATE.search(text):
+        text = text.translate(_FULLWIDTH)
+    return text
 
 
 def squeeze(text: str) -> str:
@@ -67,11 +73,14 @@ def squeeze(text: str) -> str:
     text:
         Cleaned text.
     """
+    if " " not in text and "\t" not in text:
+        return text.strip()  # nothing to drop
     return _SPACE_NEAR_CJK.sub("", text).strip()
 
 
-_WIDE = re.compile(r"[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
-                   r"\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
+_WIDE_RANGES = (r"\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+                r"\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6")
+_NOT_WIDE = re.compile(rf"[^{_WIDE_RANGES}]+")
 
 
 def display_width(text: str) -> int:
@@ -82,7 +91,8 @@ def display_width(text: str) -> int:
     text:
         Any text.
     """
-    return len(text) + len(_WIDE.findall(text))
+    # the wide characters are what is left once the others are dropped
+    return len(text) + len(_NOT_WIDE.sub("", text))
 
 
 # ----------------------------------------------------------------------------------------------- tables
@@ -159,6 +169,9 @@ class Document:
         if self.lines and self.lines[-1] == "":
             self.lines.pop()
         self.clean = [clean_line(x) for x in self.lines]
+        # each cleaned line stripped, and its display width (0 for a blank line), computed once
+        self._stripped = [x.strip() for x in self.clean]
+        self._widths = [display_width(x) if x else 0 for x in self._stripped]
         self.wrapped, self._width = self._measure_wrapping()
         self._build_flow()
         self.tables = self._build_tables()
@@ -246,7 +259,8 @@ class Document:
     # ------------------------------------------------------------------------------------ wrapping
 
     def _measure_wrapping(self) -> tuple[bool, int]:
-        measured = [(x.strip(), display_width(x.strip())) for x in self.clean if x.strip() and not x.startswith("\t")]
+        measured = [(x, w) for raw, x, w in zip(self.clean, self._stripped, self._widths)
+                    if x and not raw.startswith("\t")]
         widths = sorted(w for _, w in measured)
         if len(widths) < 20:
             return False, 0
@@ -259,20 +273,19 @@ class Document:
         # Word paragraphs vary in width and end with their sentence
         return len(full) / len(widths) >= 0.35 and open_ended / max(len(full), 1) >= 0.6, width
 
-    def _joins_next(self, text: str) -> bool:
-        """Whether a hard-wrapped line continues on the next non-blank line."""
+    def _joins_next(self, text: str, width: int) -> bool:
+        """Whether a hard-wrapped line (``text``, ``width`` columns wide) continues on the next non-blank line."""
         if not self.wrapped or not text:
             return False
-        if text[-1] in "。！？；：:;!?）)" and display_width(text) < 0.97 * self._width:
+        if text[-1] in "。！？；：:;!?）)" and width < 0.97 * self._width:
             return False
-        return display_width(text) >= 0.8 * self._width
+        return width >= 0.8 * self._width
 
     def _build_flow(self) -> None:
         parts: list[str] = []
         owners: list[int] = []
         joining = False
-        for n, raw in enumerate(self.clean, 1):
-            text = raw.strip()
+        for n, (text, width) in enumerate(zip(self._stripped, self._widths), 1):
             if not text:
                 continue
             if parts and not joining:
@@ -285,7 +298,7 @@ class Document:
                 pass
             parts.append(piece)
             owners.extend([n] * len(piece))
-            joining = self._joins_next(text)
+            joining = self._joins_next(text, width)
         self.flow = "".join(parts)
         self._flow_lines = owners
 

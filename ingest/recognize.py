@@ -39,6 +39,10 @@ _PLACE_WORD = (r"(?:[\u4e00-\u9fa5]{2,12}?(?:自治区|自治州|自治县|自�
 _FUNCTION_CHARS = set("我的和在于对由为是了将与及等向从按把被所其本该各全年月日度")
 _PLACE_CHAIN = re.compile(rf"(?P<place>(?:{_PLACE_WORD}){{1,3}})(?P<dept>{_DEPT})")
 _BARE_DEPT = re.compile(rf"(?<![\u4e00-\u9fa5])(?P<dept>{_DEPT})")
+# a place run is 2 to 45 characters long (up to three words of at most 15), so a chain starts 2 to 45 characters
+# before a department name: ``_place_chains`` tries only those starts instead of every character of the text
+_PLACE_RUN_MIN, _PLACE_RUN_MAX = 2, 45
+_DEPT_RE = re.compile(_DEPT)
 _GENERIC_CHAIN = re.compile(rf"(?P<place>(?:{_PLACE_WORD}){{1,3}})(?P<dept>{_DEPT_GENERIC})")
 _NAMED_UNIT = re.compile(r"(?:填报单位|单位名称|部门名称|预算单位|部门（单位）名称|部门\(单位\)名称|名称)[:：]?\s*"
                          r"(?P<name>[\u4e00-\u9fa5]{2,30}?(?:局|委员会|厅|中心|办公室|院))")
@@ -150,13 +154,37 @@ def _prefecture_of(word: str) -> str | None:
     return None
 
 
+def _place_chains(text: str):
+    """``_PLACE_CHAIN.finditer(text)``, trying only the positions a chain can start from (same matches)."""
+    depts = []  # where a department name starts (names may overlap)
+    m = _DEPT_RE.search(text)
+    while m is not None:
+        depts.append(m.start())
+        m = _DEPT_RE.search(text, m.start() + 1)
+    pos = 0
+    for d in depts:
+        p = max(pos, d - _PLACE_RUN_MAX)
+        while p <= d - _PLACE_RUN_MIN:
+            m = _PLACE_CHAIN.match(text, p)
+            if m:
+                yield m
+                p = m.end()
+            else:
+                p += 1
+        pos = max(pos, p)
+
+
 def _bureau(doc: Document) -> tuple[str | None, list[str]]:
     """The bureau's full name and the place words of its prefix."""
     text = doc.flow
     full_counts: Counter[tuple[str, str]] = Counter()
-    for rx in (_PLACE_CHAIN, _GENERIC_CHAIN):
-        for m in rx.finditer(text):
-            words = _split_places(m.group("place"), text)
+    split: dict[str, list[str]] = {}  # a place run is split once per document (the split reads the text)
+    for chains in (_place_chains(text), _GENERIC_CHAIN.finditer(text)):
+        for m in chains:
+            place = m.group("place")
+            if place not in split:
+                split[place] = _split_places(place, text)
+            words = split[place]
             if words:
                 full_counts[("".join(words), m.group("dept"))] += 1
         if full_counts:

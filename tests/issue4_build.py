@@ -7,6 +7,7 @@ agree), and 雨花区, the same text with one number changed (年初预算 项�
 
 from __future__ import annotations
 
+import atexit
 import functools
 import shutil
 import tempfile
@@ -34,6 +35,7 @@ def built_warehouse() -> tuple[Path, int, tuple[str, ...]]:
     from yibao.publish import publish_build
 
     work = Path(tempfile.mkdtemp(prefix="yibao_issue4_"))
+    atexit.register(shutil.rmtree, work, True)
     docs = work / "docs"
     docs.mkdir()
     for path in sorted(RAW.glob("*.txt")):

@@ -66,5 +66,5 @@ def test_unknown_is_null_never_zero(con):
 
 def test_marts_hold_every_seed_bureau_year(con):
     rows = set(con.execute("select bureau, fiscal_year from marts.bureau_year_summary").fetchall())
-    assert rows == {("浏阳市医疗保障局", 2021), ("南昌市东湖区医疗保障局", 2022), ("广元市医疗保障局", 2021),
+    assert rows >= {("浏阳市医疗保障局", 2021), ("南昌市东湖区医疗保障局", 2022), ("广元市医疗保障局", 2021),
                     ("长沙市天心区医疗保障局", 2021), ("衡阳县医疗保障局", 2023)}

@@ -115,12 +115,26 @@ def run_ingest(paths, db_path: Path, interim: Path | None = DEFAULT_INTERIM, ech
     return done, rejected
 
 
-def _summary(done, rejected) -> None:
+def summary_lines(done, rejected) -> list[str]:
+    """The ingest summary: documents staged and rejected, facts per kind, each rejected file's reason.
+
+    Parameters
+    ----------
+    done:
+        The staged extractions.
+    rejected:
+        (path, reason) of the rejected files.
+    """
     counts = _kind_counts(done)
-    _err(f"documents: {len(done)} staged, {len(rejected)} rejected")
-    _err("facts: " + ", ".join(f"{k} {n}" for k, n in counts.items()) + f" (total {sum(counts.values())})")
-    for path, reason in rejected:
-        _err(f"  rejected {path.name}: {reason}")
+    lines = [f"documents: {len(done)} staged, {len(rejected)} rejected",
+             "facts: " + ", ".join(f"{k} {n}" for k, n in counts.items()) + f" (total {sum(counts.values())})"]
+    lines += [f"  rejected {path.name}: {reason}" for path, reason in rejected]
+    return lines
+
+
+def _summary(done, rejected) -> None:
+    for line in summary_lines(done, rejected):
+        _err(line)
 
 
 @cli.command()
@@ -139,21 +153,19 @@ def ingest(paths, db_path):
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--db", "db_path", type=click.Path(path_type=Path), default=None,
               help="Published warehouse (default: $YIBAO_DB_PATH or data/warehouse.duckdb).")
-@click.option("--skip-dbt", is_flag=True, help="Only stage the documents; do not run dbt.")
+@click.option("--skip-dbt", is_flag=True, help="Only stage the documents into the warehouse; no dbt, no checks.")
 def build(paths, db_path, skip_dbt):
-    """The main job: ingest the documents (default: data/raw/), then build the dbt models and run the checks."""
+    """The main job: ingest the documents (default: data/raw/), build the dbt models, run the checks, and
+    publish the warehouse atomically only when no critical check failed (write-audit-publish)."""
     started = time.monotonic()
     db_path = db_path or default_db()
-    done, rejected = run_ingest(paths or [DEFAULT_RAW], db_path)
-    _summary(done, rejected)
-    status = 1 if rejected else 0
-    if not skip_dbt:
-        from yibao.dbt_runner import run_dbt
+    if skip_dbt:
+        done, rejected = run_ingest(paths or [DEFAULT_RAW], db_path)
+        _summary(done, rejected)
+        sys.exit(1 if rejected else 0)
+    from yibao.cli_checks import publish_build
 
-        code = run_dbt(["build"], db_path=db_path.resolve())
-        if code != 0:
-            _err("dbt build failed")
-            status = 2
+    status = publish_build(paths or [DEFAULT_RAW], db_path)
     _err(f"build finished in {time.monotonic() - started:.1f} s")
     sys.exit(status)
 
@@ -190,6 +202,9 @@ def _register_optional() -> None:
     except ImportError:  # pragma: no cover
         return
     cli_query.register(cli)
+    from yibao import cli_checks
+
+    cli_checks.register(cli)
 
 
 _register_optional()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -89,15 +90,20 @@ def publish_build(paths, db_path: Path, echo: Callable[[str], None] = _echo, int
     interim:
         Folder of the extraction cache (default: the CLI's ``data/interim``).
     """
-    from yibao.cli import DEFAULT_INTERIM, run_ingest
+    from yibao.cli import DEFAULT_INTERIM, run_ingest, summary_lines
     from yibao.dbt_runner import run_dbt
 
     db_path = Path(db_path).resolve()
     candidate = candidate_path(db_path)
     candidate.parent.mkdir(parents=True, exist_ok=True)
     _remove_db(candidate)
+    if db_path.exists():
+        # start from the published warehouse, so documents staged earlier (by `yibao ingest` from other
+        # folders) stay; the staging is keyed by content hash, so unchanged documents are not touched
+        shutil.copyfile(db_path, candidate)
     done, rejected = run_ingest(paths, candidate, interim=interim or DEFAULT_INTERIM, echo=echo)
-    echo(f"documents: {len(done)} staged, {len(rejected)} rejected")
+    for line in summary_lines(done, rejected):
+        echo(line)
     if not done:
         echo(f"not published: no document was staged; {db_path} is unchanged")
         return 3
