@@ -178,6 +178,14 @@ class Document:
 
     # ---------------------------------------------------------------------------------- line access
 
+    @property
+    def compact(self) -> list[str]:
+        """Each cleaned line squeezed (``squeeze``) and without tabs; built once, on first use."""
+        lines = self.__dict__.get("_compact")
+        if lines is None:
+            lines = self.__dict__["_compact"] = [squeeze(x).replace("\t", "") for x in self.clean]
+        return lines
+
     def raw_line(self, line: int) -> str:
         """The original text of 1-based ``line``.
 
@@ -218,8 +226,11 @@ class Document:
             one found.
         """
         last = last or first
+        lines = self._collapsed_lines()
+        count = len(lines) - 1
 
-        text = self._snippet_line
+        def text(n: int) -> str:
+            return lines[n] if 0 < n <= count else ""
 
         core = " ".join(t for t in (text(n) for n in range(first, last + 1)) if t)
         if len(core) >= limit:
@@ -230,31 +241,35 @@ class Document:
                     start = max(0, min(at - limit // 2, len(core) - limit))
                     return core[start:start + limit]
             return core[:limit]
-        before, after = first - 1, last + 1
-        out = core
+        # add the nearest non-blank line after, then before, while the snippet stays within the limit
+        # (lines outside the document are blank: start inside it)
+        before, after = min(first - 1, count), max(last + 1, 1)
+        above: list[str] = []
+        below: list[str] = []
+        size = len(core)
         grew = True
         while grew:
             grew = False
-            while after <= len(self.lines) and not text(after):
+            while after <= count and not lines[after]:
                 after += 1
-            if after <= len(self.lines):
-                cand = out + " " + text(after)
-                if len(cand) <= limit:
-                    out, after, grew = cand, after + 1, True
-            while before >= 1 and not text(before):
+            if after <= count and size + 1 + len(lines[after]) <= limit:
+                below.append(lines[after])
+                size += 1 + len(lines[after])
+                after, grew = after + 1, True
+            while before >= 1 and not lines[before]:
                 before -= 1
-            if before >= 1:
-                cand = text(before) + " " + out
-                if len(cand) <= limit:
-                    out, before, grew = cand, before - 1, True
-        return out
+            if before >= 1 and size + 1 + len(lines[before]) <= limit:
+                above.append(lines[before])
+                size += 1 + len(lines[before])
+                before, grew = before - 1, True
+        return " ".join(above[::-1] + [core] + below)
 
-    def _snippet_line(self, n: int) -> str:
-        """Original line ``n`` with bookmarks removed and whitespace collapsed."""
+    def _collapsed_lines(self) -> list[str]:
+        """The original lines with bookmarks removed and whitespace collapsed, 1-based (index 0 is blank)."""
         lines = self.__dict__.get("_collapsed")
         if lines is None:
             lines = self.__dict__["_collapsed"] = [""] + [" ".join(_BOOKMARK.sub("", x).split()) for x in self.lines]
-        return lines[n] if 0 < n < len(lines) else ""
+        return lines
 
     # ------------------------------------------------------------------------------------ wrapping
 
@@ -307,7 +322,8 @@ class Document:
     def _build_tables(self) -> list[Table]:
         tables: list[Table] = []
         current = Table()
-        i, n = 0, len(self.clean)
+        clean, stripped = self.clean, self._stripped
+        i, n = 0, len(clean)
 
         def close() -> None:
             nonlocal current
@@ -316,12 +332,12 @@ class Document:
             current = Table()
 
         while i < n:
-            text = self.clean[i]
+            text = clean[i]
             if text.startswith("\t"):
                 # a Word table row: tab-led cells until a blank line; untabbed lines continue the cell
                 cells: list[Cell] = []
-                while i < n and self.clean[i].strip() != "" or (i < n and self.clean[i].startswith("\t")):
-                    t = self.clean[i]
+                while i < n and stripped[i] != "" or (i < n and clean[i].startswith("\t")):
+                    t = clean[i]
                     if t.startswith("\t"):
                         for k, part in enumerate(t.split("\t")[1:]):
                             cells.append(Cell(squeeze(part), i + 1))
@@ -335,22 +351,22 @@ class Document:
                     current.rows.append(Row(cells, cells[0].line, "tab", raw))
                 # blank lines between rows keep the table open; prose closes it
                 j = i
-                while j < n and not self.clean[j].strip() and not self.clean[j].startswith("\t"):
+                while j < n and not stripped[j] and not clean[j].startswith("\t"):
                     j += 1
-                if j >= n or not self.clean[j].startswith("\t"):
+                if j >= n or not clean[j].startswith("\t"):
                     close()
                 i = j
                 continue
-            row = self._space_row(text, i + 1)
+            row = self._space_row(stripped[i], i + 1)
             if row is not None:
                 if current.rows and current.rows[-1].source == "tab":
                     close()
                 current.rows.append(row)
-            elif text.strip() and current.rows and current.rows[-1].source == "space":
+            elif stripped[i] and current.rows and current.rows[-1].source == "space":
                 # a text line inside a flattened table (header, label) is kept as a one-cell row,
                 # a long prose line ends the table
-                if display_width(text.strip()) < 60:
-                    current.rows.append(Row([Cell(squeeze(text), i + 1)], i + 1, "space", text.strip()))
+                if self._widths[i] < 60:
+                    current.rows.append(Row([Cell(squeeze(text), i + 1)], i + 1, "space", stripped[i]))
                 else:
                     close()
             i += 1

@@ -15,9 +15,12 @@ __all__ = ["AMOUNT", "UNIT_FACTOR", "parse_number", "to_wan", "parse_amount", "p
 UNIT_FACTOR = {"元": 1e-4, "万元": 1.0, "万": 1.0, "亿元": 1e4, "亿": 1e4, "千元": 0.1, "百万元": 100.0}
 
 NUMBER = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+# a number starts with a sign or a digit: this lookahead lets a search skip every other position at once
+_NUMBER_START = r"(?=[-+\d])"
 # a number followed by a money unit; "万元" must win over "元", so longest first
-AMOUNT = re.compile(rf"(?P<num>{NUMBER})\s*(?P<unit>百万元|亿元|万元|千元|元|亿(?!人)|万(?![人户次件家个名]))")
-PCT = re.compile(rf"(?P<num>{NUMBER})\s*%")
+AMOUNT = re.compile(rf"{_NUMBER_START}(?P<num>{NUMBER})\s*(?P<unit>百万元|亿元|万元|千元|元|亿(?!人)|万(?![人户次件家个名]))")
+PCT = re.compile(rf"{_NUMBER_START}(?P<num>{NUMBER})\s*%")
+_PLAIN_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 
 
 def parse_number(text: str) -> float | None:
@@ -31,7 +34,7 @@ def parse_number(text: str) -> float | None:
     if text is None:
         return None
     t = clean_line(str(text)).strip().replace(",", "").replace("，", "")
-    m = re.fullmatch(r"[-+]?\d+(?:\.\d+)?", t)
+    m = _PLAIN_NUMBER.fullmatch(t)
     return float(t) if m else None
 
 

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from yibao.cli_query import register
-from yibao.export import export_marts, render_readme, list_marts
+from yibao.export import export_marts, list_marts, render_readme
 from yibao.query import WarehouseNotFound
 
 WAREHOUSE_SQL = """
@@ -55,7 +55,10 @@ MANIFEST = {
             "description": "One row per bureau and fiscal year: 三公经费 totals.",
             "columns": {
                 "bureau_id": {"name": "bureau_id", "description": "Key of the bureau (from the manifest)"},
-                "three_public_total_wan": {"name": "three_public_total_wan", "description": "三公经费合计, 万元"},
+                "three_public_total_wan": {
+                    "name": "three_public_total_wan",
+                    "description": "三公经费合计, 万元",
+                },
             },
         },
         "model.yibao.bureau_year_summary": {
@@ -95,8 +98,15 @@ def test_export_csv_writes_every_mart(warehouse, manifest, tmp_path):
     before = _sha256(warehouse)
     out = tmp_path / "export"
     written = export_marts(warehouse, out, "csv", manifest_path=manifest)
-    assert [p.name for p in written] == ["bureau_year_summary.csv", "bureaus.csv", "three_public_trend.csv", "README.md"]
-    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in written)  # nothing from raw or main
+    assert [p.name for p in written] == [
+        "bureau_year_summary.csv",
+        "bureaus.csv",
+        "three_public_trend.csv",
+        "README.md",
+    ]
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        p.name for p in written
+    )  # nothing from raw or main
     for name, rows in EXPECTED_ROWS.items():
         frame = pd.read_csv(out / f"{name}.csv")
         assert len(frame) == rows, name
@@ -142,7 +152,9 @@ def test_readme_lists_columns_types_and_descriptions(warehouse, manifest, tmp_pa
 def test_readme_descriptions_blank_without_comments_or_manifest(tmp_path):
     path = tmp_path / "plain.duckdb"
     with duckdb.connect(str(path)) as con:
-        con.execute("create schema marts; create table marts.t (value_wan double); insert into marts.t values (1.5)")
+        con.execute(
+            "create schema marts; create table marts.t (value_wan double); insert into marts.t values (1.5)"
+        )
     export_marts(path, tmp_path / "out", manifest_path=tmp_path / "none.json")
     readme = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
     assert "| value_wan | DOUBLE |  |" in readme
@@ -181,7 +193,9 @@ def cli() -> click.Group:
 
 def test_cli_export(cli, warehouse, tmp_path):
     out = tmp_path / "cli-export"
-    result = CliRunner().invoke(cli, ["export", "--db", str(warehouse), "--format", "parquet", "--output", str(out)])
+    result = CliRunner().invoke(
+        cli, ["export", "--db", str(warehouse), "--format", "parquet", "--output", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1] == str(out / "README.md")
     assert (out / "three_public_trend.parquet").is_file()
@@ -195,6 +209,8 @@ def test_cli_export_default_output_dir(cli, warehouse, tmp_path, monkeypatch):
 
 
 def test_cli_export_missing_warehouse_exits_1(cli, tmp_path):
-    result = CliRunner().invoke(cli, ["export", "--db", str(tmp_path / "missing.duckdb"), "--output", str(tmp_path)])
+    result = CliRunner().invoke(
+        cli, ["export", "--db", str(tmp_path / "missing.duckdb"), "--output", str(tmp_path)]
+    )
     assert result.exit_code == 1
     assert "warehouse not found" in result.stderr

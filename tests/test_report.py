@@ -78,18 +78,22 @@ FINDINGS_COLUMNS = """
 
 ROWS = {
     "bureau_year_summary": [
-        dict(bureau=GOOD_BUREAU, fiscal_year=2020, basic_expenditure_wan=700.5, project_expenditure_wan=8000.0,
+        dict(bureau=GOOD_BUREAU, fiscal_year=2020, basic_expenditure_wan=700.5,
+             project_expenditure_wan=8000.0,
              total_expenditure_wan=8700.5, project_share_pct=91.95),
-        dict(bureau=GOOD_BUREAU, fiscal_year=2021, basic_expenditure_wan=711.01, project_expenditure_wan=8857.13,
+        dict(bureau=GOOD_BUREAU, fiscal_year=2021, basic_expenditure_wan=711.01,
+             project_expenditure_wan=8857.13,
              total_expenditure_wan=9568.14, project_share_pct=92.57),
         dict(bureau=EVIL_BUREAU, fiscal_year=2021, basic_expenditure_wan=431.73, project_expenditure_wan=None,
              total_expenditure_wan=465.73, project_share_pct=None),
     ],
     "function_spending": [
         dict(bureau=GOOD_BUREAU, fiscal_year=2021, class_level="类", lei_name="卫生健康支出",
-             function_class_code="210", measure="actual", scope="all", amount_wan=9231.89, share_of_total_pct=96.49),
+             function_class_code="210", measure="actual", scope="all", amount_wan=9231.89,
+             share_of_total_pct=96.49),
         dict(bureau=GOOD_BUREAU, fiscal_year=2021, class_level="类", lei_name="社会保障和就业支出",
-             function_class_code="208", measure="actual", scope="all", amount_wan=143.0, share_of_total_pct=1.49),
+             function_class_code="208", measure="actual", scope="all", amount_wan=143.0,
+             share_of_total_pct=1.49),
         dict(bureau=GOOD_BUREAU, fiscal_year=2021, class_level="类", lei_name="卫生健康支出",
              function_class_code="210", measure="budget_initial", scope="all", amount_wan=9000.0,
              share_of_total_pct=100.0),
@@ -126,7 +130,8 @@ ROWS = {
              execution_rate_computed_pct=74.74, score=9.0, max_score=10.0,
              warning_execution_rate_mismatch=None, _doc="000_a.txt", _line=600),
         dict(bureau=EVIL_BUREAU, fiscal_year=2021, project=f"{EVIL}项目", budget_initial_wan=None,
-             budget_final_wan=15.0, actual_wan=15.0, execution_rate_pct=100.0, execution_rate_computed_pct=100.0,
+             budget_final_wan=15.0, actual_wan=15.0, execution_rate_pct=100.0,
+             execution_rate_computed_pct=100.0,
              score=None, max_score=None, _doc="001_b.txt", _line=77),
     ],
     "indicator_results": [
@@ -272,7 +277,8 @@ def test_page_has_no_remote_references(page):
 
 def test_page_is_chinese_and_self_contained(page):
     assert '<html lang="zh-CN">' in page
-    for font in ('"Noto Sans CJK SC"', '"Source Han Sans SC"', '"Microsoft YaHei"', '"PingFang SC"', "sans-serif"):
+    fonts = ('"Noto Sans CJK SC"', '"Source Han Sans SC"', '"Microsoft YaHei"', '"PingFang SC"', "sans-serif")
+    for font in fonts:
         assert font in page
     assert "<style>" in page and page.count("<svg class=\"chart\"") == 7
 
@@ -306,7 +312,8 @@ def _same(shown: str, raw: str) -> bool:
 
 def test_csv_links_hold_the_table_data(page):
     parsed = parse(page)
-    expected = {"spending_basic_project", "spending_function_classes", "three_public_trend", "budget_execution",
+    expected = {"spending_basic_project", "spending_function_classes", "three_public_trend",
+                "budget_execution",
                 "project_outcomes", "indicator_achievement", "indicators_missed", "reconciliation_findings"}
     assert set(parsed.tables) == expected
     assert set(parsed.links) == expected
@@ -384,7 +391,8 @@ def test_fixture_columns_exist_in_the_models():
     for name, cols in MART_COLUMNS.items():
         sql = (ROOT / "dbt_project" / "models" / "marts" / f"{name}.sql").read_text(encoding="utf-8")
         # the final select casts every column: cast(<expr> as <type>) as <name>
-        model_cols = {alias: typ for typ, alias in re.findall(r"\bas\s+(\w+)\s*\)\s*as\s+(\w+)", sql, flags=re.I)}
+        casts = re.findall(r"\bas\s+(\w+)\s*\)\s*as\s+(\w+)", sql, flags=re.I)
+        model_cols = {alias: typ for typ, alias in casts}
         for col in cols.split(","):
             col_name, col_type = col.split()
             assert col_name in model_cols, f"{name}.{col_name} is no longer selected by {name}.sql"

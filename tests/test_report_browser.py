@@ -50,12 +50,15 @@ def install_chromium() -> str | None:
     if os.environ.get("YIBAO_NO_BROWSER_INSTALL"):
         return "Chromium is not installed and YIBAO_NO_BROWSER_INSTALL is set"
     if not shutil.which("apt-get"):
-        return "Chromium is not installed and there is no apt-get to install it (install chromium or set YIBAO_CHROMIUM)"
+        return ("Chromium is not installed and there is no apt-get to install it "
+                "(install chromium or set YIBAO_CHROMIUM)")
     if os.geteuid() != 0:
-        return "Chromium is not installed and installing it with apt-get needs root (apt-get install chromium)"
+        return ("Chromium is not installed and installing it with apt-get needs root "
+                "(apt-get install chromium)")
     print("Chromium is missing: installing it with apt-get (once) …", file=sys.stderr)
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium", "fonts-noto-cjk"]):
+    install = ["apt-get", "install", "-y", "-qq", "chromium", "fonts-noto-cjk"]
+    for cmd in (["apt-get", "update", "-qq"], install):
         try:
             done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
         except (OSError, subprocess.TimeoutExpired) as exc:
@@ -138,7 +141,8 @@ def test_page_renders_in_chromium(chromium, report_page, tmp_path):
     assert expected == 7
     assert int(check["data-charts"]) == expected and int(check["data-charts-ok"]) == expected, check
     detail = json.loads(check["data-chart-detail"])
-    assert all(c["marks"] > 0 and c["visible"] > 0 and c["width"] > 0 and c["height"] > 0 for c in detail), detail
+    assert all(c["marks"] > 0 and c["visible"] > 0 and c["width"] > 0 and c["height"] > 0
+               for c in detail), detail
     assert len(dom.charts) == expected and all(n > 0 for n in dom.charts.values()), dom.charts
 
     # the whole page, for a person to look at

@@ -205,6 +205,9 @@ def _register_optional() -> None:
     from yibao import cli_checks
 
     cli_checks.register(cli)
+    from yibao import cli_report
+
+    cli_report.register(cli)
 
 
 _register_optional()

@@ -14,9 +14,11 @@ import duckdb
 
 from yibao.export import DEFAULT_EXPORT_DIR, export_marts
 from yibao.query import (
+    DEFAULT_TIMEOUT_SECONDS,
     DIALECTS,
     QueryRefused,
     QuerySyntaxError,
+    QueryTimeout,
     WarehouseNotFound,
     format_csv,
     format_json,
@@ -81,8 +83,17 @@ def _duckdb_failure(error: duckdb.Error, db_path: Path) -> str:
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="Write the result to this file instead of standard output.",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_TIMEOUT_SECONDS,
+    show_default=True,
+    help="Stop the query after this many seconds.",
+)
 @_db_option
-def query_command(sql: str, dialect: str, output_format: str, output: Path | None, db_path: Path) -> None:
+def query_command(
+    sql: str, dialect: str, output_format: str, output: Path | None, timeout: float, db_path: Path
+) -> None:
     """Run one read-only SQL query over the marts and print the result.
 
     SQL is a single SELECT (WITH, UNION, INTERSECT, EXCEPT and VALUES are fine) over tables in schema
@@ -102,13 +113,15 @@ def query_command(sql: str, dialect: str, output_format: str, output: Path | Non
     if sql == "-":
         sql = sys.stdin.read()
     try:
-        result = run_query(sql, db_path, dialect.lower(), as_arrow=output_format == "parquet")
+        result = run_query(
+            sql, db_path, dialect.lower(), as_arrow=output_format == "parquet", timeout_seconds=timeout
+        )
     except QueryRefused as refused:
         _fail(f"refused: {refused.reason}", EXIT_REFUSED)
     except QuerySyntaxError as error:
         _fail(str(error), EXIT_REFUSED)
-    except WarehouseNotFound as missing:
-        _fail(f"error: {missing}", EXIT_FAILED)
+    except (WarehouseNotFound, QueryTimeout) as error:
+        _fail(f"error: {error}", EXIT_FAILED)
     except duckdb.Error as error:
         _fail(_duckdb_failure(error, db_path), EXIT_FAILED)
 

@@ -151,8 +151,10 @@ def render_readme(marts: list[Mart], fmt: str, db_path: Path) -> str:
     lines = [
         "# Marts export",
         "",
-        f"Every table of schema `{MARTS_SCHEMA}` in `{db_path.name}`, one {fmt.upper()} file each "
-        "(written by `yibao export`).",
+        (
+            f"Every table of schema `{MARTS_SCHEMA}` in `{db_path.name}`, one {fmt.upper()} file each "
+            "(written by `yibao export`)."
+        ),
         "",
     ]
     if not marts:

@@ -12,7 +12,11 @@ The guard has three layers:
    the marts), allowed table functions only, no denied or user-defined functions.
 3. The connection is opened ``read_only=True`` with ``enable_external_access=false`` (no files, no
    ATTACH, no COPY, no extension installs), Python replacement scans and extension auto-loading off,
-   and ``lock_configuration=true`` so the query cannot switch any of it back on.
+   and ``lock_configuration=true`` so the query cannot switch any of it back on. Queries are
+   interrupted after a time limit (a recursive CTE can run forever).
+
+Layer 1 checks its own output too: the generated DuckDB SQL is parsed again and must pass without
+any further qualification, so a scope lost in translation is refused rather than run.
 
 ``information_schema``, ``pg_catalog`` and the ``duckdb_*`` functions are refused like any other
 schema: they describe ``raw`` and ``main`` too. The column list of every mart is in the README that
@@ -28,12 +32,14 @@ import json
 import logging
 import math
 import re
+import threading
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 import sqlglot
 from sqlglot import exp
@@ -169,7 +175,9 @@ _FORBIDDEN_NODES: tuple[tuple[type[exp.Expression], str], ...] = (
 )
 
 _QUERY_ROOTS = (exp.Select, exp.SetOperation, exp.Values, exp.Subquery)
-_LOOKS_LIKE_FILE = re.compile(r"[/\\]|\.(csv|tsv|txt|parquet|json|jsonl|ndjson|xlsx?|db|duckdb|sqlite)$", re.I)
+_LOOKS_LIKE_FILE = re.compile(
+    r"[/\\]|\.(csv|tsv|txt|parquet|json|jsonl|ndjson|xlsx?|db|duckdb|sqlite)$", re.IGNORECASE
+)
 
 
 class QueryRefused(Exception):
@@ -187,6 +195,10 @@ class QuerySyntaxError(Exception):
         self.line = line
         self.col = col
         super().__init__(message)
+
+
+class QueryTimeout(Exception):
+    """The query ran longer than the time limit and was interrupted."""
 
 
 class WarehouseNotFound(FileNotFoundError):
@@ -233,7 +245,28 @@ def check_query(sql: str, dialect: str = "duckdb") -> str:
 
     _check_root(tree)
     _check_tree(tree)
+    duck_sql = _to_duckdb(tree, dialect)
 
+    # Check the SQL that will actually run, not only the tree it came from: if generating it lost
+    # a scope (sqlglot drops a WITH nested inside a set operation, for one), a name that was a CTE
+    # would now reach past the marts. The second pass must accept it without qualifying anything.
+    with _quiet_sqlglot():
+        try:
+            again = sqlglot.parse_one(duck_sql, read="duckdb")
+        except (ParseError, TokenError) as error:
+            raise QueryRefused(
+                f"cannot translate this {dialect} query to DuckDB faithfully: {error}"
+            ) from None
+    _check_root(again)
+    if _check_tree(again):
+        raise QueryRefused(
+            "cannot translate this query to DuckDB faithfully (a WITH nested inside UNION/INTERSECT/EXCEPT?); "
+            "move the WITH to the front of the query"
+        )
+    return duck_sql
+
+
+def _to_duckdb(tree: exp.Expression, dialect: str) -> str:
     try:
         with _quiet_sqlglot():
             return tree.sql(dialect="duckdb", comments=False, unsupported_level=ErrorLevel.RAISE)
@@ -341,7 +374,9 @@ def _check_root(tree: exp.Expression) -> None:
     if isinstance(tree, exp.Subquery) and not isinstance(tree.unnest(), exp.Query):
         raise QueryRefused(f"{_kind(tree.unnest())} is not a query; {_READ_ONLY}")
     if isinstance(tree, exp.Pivot):
-        raise QueryRefused("PIVOT at the top level is not allowed; write SELECT * FROM (PIVOT … ON col IN (…) …)")
+        raise QueryRefused(
+            "PIVOT at the top level is not allowed; write SELECT * FROM (PIVOT … ON col IN (…) …)"
+        )
     if not isinstance(tree, _QUERY_ROOTS):
         raise QueryRefused(
             f"{_kind(tree)} is not a query; only SELECT, WITH … SELECT, UNION/INTERSECT/EXCEPT "
@@ -354,18 +389,23 @@ def _kind(node: exp.Expression) -> str:
     return text[0].upper() if text else type(node).__name__.upper()
 
 
-def _check_tree(tree: exp.Expression) -> None:
-    """Walk the tree with the CTE names in scope; refuse what is not allowed, qualify bare tables."""
+def _check_tree(tree: exp.Expression) -> list[str]:
+    """Walk the tree with the CTE names in scope; refuse what is not allowed, qualify bare tables.
+
+    Returns the bare table names it qualified to ``marts``.
+    """
+    qualified: list[str] = []
     stack: list[tuple[exp.Expression, frozenset[str]]] = [(tree, frozenset())]
     while stack:
         node, scope = stack.pop()
-        _check_node(node, scope)
+        _check_node(node, scope, qualified)
         with_ = node.args.get("with_")
         if isinstance(with_, exp.With):
-            scope = _push_ctes(with_, scope, stack)
+            scope = _push_ctes(with_, scope, stack, qualified)
         for key, child in _children(node):
             if key != "with_":
                 stack.append((child, scope))
+    return qualified
 
 
 def _children(node: exp.Expression) -> Iterator[tuple[str, exp.Expression]]:
@@ -376,7 +416,10 @@ def _children(node: exp.Expression) -> Iterator[tuple[str, exp.Expression]]:
 
 
 def _push_ctes(
-    with_: exp.With, outer: frozenset[str], stack: list[tuple[exp.Expression, frozenset[str]]]
+    with_: exp.With,
+    outer: frozenset[str],
+    stack: list[tuple[exp.Expression, frozenset[str]]],
+    qualified: list[str],
 ) -> frozenset[str]:
     """Queue each CTE body with the names it can see; return the scope of the main query.
 
@@ -394,10 +437,10 @@ def _push_ctes(
                 stack.append((child, frozenset(scope)))
         if with_.args.get("recursive") and isinstance(body, exp.Union):
             body_scope = frozenset(scope)
-            _check_node(body, body_scope)
+            _check_node(body, body_scope, qualified)
             inner = body.args.get("with_")
             if isinstance(inner, exp.With):
-                body_scope = _push_ctes(inner, body_scope, stack)
+                body_scope = _push_ctes(inner, body_scope, stack, qualified)
             for key, child in _children(body):
                 if key == "with_":
                     continue
@@ -408,14 +451,14 @@ def _push_ctes(
     return frozenset(scope)
 
 
-def _check_node(node: exp.Expression, scope: frozenset[str]) -> None:
+def _check_node(node: exp.Expression, scope: frozenset[str], qualified: list[str]) -> None:
     if isinstance(node, exp.Command):
         raise _refuse_statement(str(node.this).split()[0].upper() if node.this else "COMMAND")
     for node_class, keyword in _FORBIDDEN_NODES:
         if isinstance(node, node_class):
             raise _refuse_statement(keyword)
     if isinstance(node, exp.Table):
-        _check_table(node, scope)
+        _check_table(node, scope, qualified)
     elif isinstance(node, exp.Lateral):
         if isinstance(node.this, exp.Func):
             _check_table_function(node.this)
@@ -462,7 +505,7 @@ def _check_table_function(source: exp.Func) -> None:
     )
 
 
-def _check_table(table: exp.Table, scope: frozenset[str]) -> None:
+def _check_table(table: exp.Table, scope: frozenset[str], qualified: list[str]) -> None:
     source = table.this
     if isinstance(source, exp.Func):
         if table.args.get("db") or table.args.get("catalog"):
@@ -493,6 +536,7 @@ def _check_table(table: exp.Table, scope: frozenset[str]) -> None:
     if _LOOKS_LIKE_FILE.search(name):
         raise QueryRefused(f"reading the file {name!r} is not allowed; only marts tables can be queried")
     table.set("db", exp.to_identifier(MARTS_SCHEMA))
+    qualified.append(name)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -522,7 +566,18 @@ def connect_read_only(db_path: str | Path) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(path), read_only=True, config=config)
 
 
-def run_query(sql: str, db_path: str | Path, dialect: str = "duckdb", *, as_arrow: bool = False):
+#: Seconds a query may run before it is interrupted (a recursive CTE can run forever).
+DEFAULT_TIMEOUT_SECONDS = 120.0
+
+
+def run_query(
+    sql: str,
+    db_path: str | Path,
+    dialect: str = "duckdb",
+    *,
+    as_arrow: bool = False,
+    timeout_seconds: float | None = DEFAULT_TIMEOUT_SECONDS,
+):
     """Check ``sql``, then run it on a locked-down read-only connection to the warehouse.
 
     Parameters
@@ -535,6 +590,8 @@ def run_query(sql: str, db_path: str | Path, dialect: str = "duckdb", *, as_arro
         One of ``duckdb``, ``mysql``, ``postgres``, ``oracle``, ``tsql``.
     as_arrow:
         Return a ``pyarrow.Table`` instead of a ``pandas.DataFrame``.
+    timeout_seconds:
+        Interrupt the query after this many seconds (``None``: no limit).
 
     Raises
     ------
@@ -542,14 +599,26 @@ def run_query(sql: str, db_path: str | Path, dialect: str = "duckdb", *, as_arro
         As :func:`check_query`, or when DuckDB's own parse of the query shows something not allowed.
     WarehouseNotFound
         ``db_path`` does not exist.
+    QueryTimeout
+        The query ran longer than ``timeout_seconds``.
     duckdb.Error
         The query is allowed but fails in DuckDB (unknown column, type error, …).
     """
     duck_sql = check_query(sql, dialect)
     with connect_read_only(db_path) as con:
         verify_with_duckdb(con, duck_sql)
-        relation = con.sql(duck_sql)
-        return relation.to_arrow_table() if as_arrow else relation.df()
+        timer = threading.Timer(timeout_seconds, con.interrupt) if timeout_seconds else None
+        if timer is not None:
+            timer.daemon = True
+            timer.start()
+        try:
+            relation = con.sql(duck_sql)
+            return relation.to_arrow_table() if as_arrow else relation.df()
+        except duckdb.InterruptException:
+            raise QueryTimeout(f"query stopped after {timeout_seconds:g} seconds") from None
+        finally:
+            if timer is not None:
+                timer.cancel()
 
 
 def verify_with_duckdb(con: duckdb.DuckDBPyConnection, duck_sql: str) -> None:
@@ -610,7 +679,9 @@ def _catalog_facts(con: duckdb.DuckDBPyConnection) -> tuple[frozenset[str], froz
     ``duckdb_functions()`` takes a noticeable fraction of a second, and the answer only changes
     when the warehouse file does.
     """
-    row = con.execute("select path from duckdb_databases() where database_name = current_database()").fetchall()[0]
+    row = con.execute(
+        "select path from duckdb_databases() where database_name = current_database()"
+    ).fetchall()[0]
     key = None
     if row and row[0]:
         with contextlib.suppress(OSError):
@@ -628,7 +699,9 @@ def _catalog_facts(con: duckdb.DuckDBPyConnection) -> tuple[frozenset[str], froz
     )
     user_functions = frozenset(
         name.lower()
-        for (name,) in con.execute("select function_name from duckdb_functions() where not internal").fetchall()
+        for (name,) in con.execute(
+            "select function_name from duckdb_functions() where not internal"
+        ).fetchall()
     )
     if key is not None:
         if len(_CATALOG_CACHE) >= 8:
@@ -647,14 +720,14 @@ def _verify_base_table(node: dict, cte_names: set[str], outside: set[str]) -> No
         raise QueryRefused(f"three-part name into catalog {node['catalog_name']} is not allowed")
     if schema:
         if schema.lower() != MARTS_SCHEMA:
-            raise QueryRefused(f"schema {schema} is not allowed: only tables in schema {MARTS_SCHEMA} can be queried")
+            raise QueryRefused(
+                f"schema {schema} is not allowed: only tables in schema {MARTS_SCHEMA} can be queried"
+            )
         return
     if name.lower() not in cte_names:
         raise QueryRefused(f"table {name} is not qualified; write {MARTS_SCHEMA}.{name}")
     if name.lower() in outside:
-        raise QueryRefused(
-            f"CTE name {name} is also the name of a table outside the marts; rename the CTE"
-        )
+        raise QueryRefused(f"CTE name {name} is also the name of a table outside the marts; rename the CTE")
 
 
 def _json_nodes(value: Any) -> Iterator[dict]:
@@ -676,17 +749,30 @@ MAX_CELL_WIDTH = 60
 
 
 def char_width(char: str) -> int:
-    """Return how many terminal columns ``char`` takes: 2 for East Asian wide, 0 for combining marks."""
+    """Return how many terminal columns ``char`` takes: 2 for East Asian wide, 0 for combining marks.
+
+    Parameters
+    ----------
+    char:
+        One character.
+    """
     if unicodedata.combining(char) or unicodedata.category(char) in {"Mn", "Me", "Cf"}:
         return 0
     return 2 if unicodedata.east_asian_width(char) in {"W", "F"} else 1
 
 
-def _display_width(text: str) -> int:
+def display_width(text: str) -> int:
+    """Return how many terminal columns ``text`` takes (East Asian wide characters count twice).
+
+    Parameters
+    ----------
+    text:
+        The text to measure.
+    """
     return sum(char_width(c) for c in text)
 
 
-display_width = _display_width
+_display_width = display_width
 
 
 def _truncate(text: str, width: int) -> str:
@@ -717,18 +803,9 @@ def _is_null(value: Any) -> bool:
 
 
 def _is_number(value: Any) -> bool:
-    if isinstance(value, bool):
+    if isinstance(value, (bool, np.bool_)):
         return False
-    try:
-        import numpy as np
-
-        if isinstance(value, np.bool_):
-            return False
-        if isinstance(value, np.number):
-            return True
-    except ImportError:  # pragma: no cover - numpy comes with pandas
-        pass
-    return isinstance(value, (int, float, decimal.Decimal))
+    return isinstance(value, (int, float, decimal.Decimal, np.number))
 
 
 def _cell_text(value: Any) -> str:
@@ -769,7 +846,8 @@ def format_table(df: pd.DataFrame, max_cell_width: int = MAX_CELL_WIDTH) -> str:
     ]
     cells = [[_truncate(_cell_text(v), max_cell_width) for v in values] for values in columns]
     widths = [
-        max([_display_width(h), *(_display_width(c) for c in col)]) for h, col in zip(headers, cells, strict=True)
+        max([_display_width(h), *(_display_width(c) for c in col)])
+        for h, col in zip(headers, cells, strict=True)
     ]
     lines = [
         " | ".join(_pad(h, w, r) for h, w, r in zip(headers, widths, right, strict=True)).rstrip(),
@@ -786,7 +864,11 @@ def _json_value(value: Any) -> Any:
     if _is_null(value):
         return None
     if isinstance(value, decimal.Decimal):
-        return int(value) if value == value.to_integral_value() and value.as_tuple().exponent >= 0 else float(value)
+        return (
+            int(value)
+            if value == value.to_integral_value() and value.as_tuple().exponent >= 0
+            else float(value)
+        )
     if isinstance(value, pd.Timestamp):
         return value.isoformat()
     if isinstance(value, (dt.date, dt.datetime, dt.time)):
@@ -833,8 +915,3 @@ def format_csv(df: pd.DataFrame) -> str:
         The result to render.
     """
     return df.to_csv(index=False, lineterminator="\n")
-
-
-def iter_formats() -> Iterable[str]:
-    """Return the output formats ``yibao query`` knows."""
-    return ("table", "csv", "json", "parquet")

@@ -309,7 +309,8 @@ def bar_chart(chart_id: str, title: str, categories: list[str], series: list[tup
         v = step * k
         x = label_w + v * scale
         out.append(f'<line class="grid" x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{axis_y}"/>'
-                   f'<text class="tick" x="{x:.1f}" y="{axis_y + 14}" text-anchor="middle">{tick_label(v)}</text>')
+                   f'<text class="tick" x="{x:.1f}" y="{axis_y + 14}" '
+                   f'text-anchor="middle">{tick_label(v)}</text>')
     out.append(f'<text class="tick" x="{CHART_W - 4}" y="{axis_y + 26}" text-anchor="end">{esc(unit)}</text>')
     for i, cat in enumerate(categories):
         y0 = top + i * band + 5
@@ -379,7 +380,8 @@ def line_chart(chart_id: str, title: str, years: list[int], series: list[tuple[s
         v = step * k
         y = py(v)
         out.append(f'<line class="grid" x1="{left}" y1="{y:.1f}" x2="{CHART_W - right}" y2="{y:.1f}"/>'
-                   f'<text class="tick" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{tick_label(v)}</text>')
+                   f'<text class="tick" x="{left - 6}" y="{y + 4:.1f}" '
+                   f'text-anchor="end">{tick_label(v)}</text>')
     out.append(f'<text class="tick" x="{left - 6}" y="{top - 8}" text-anchor="end">{esc(unit)}</text>')
     for i, year in enumerate(years):
         out.append(f'<text class="tick" x="{px(i):.1f}" y="{top + plot_h + 18}" '
@@ -512,7 +514,9 @@ def section_spending(con) -> Section:
         from marts.function_spending
         where class_level = '类'
         order by bureau, fiscal_year,
-                 case measure when 'budget_initial' then 1 when 'budget_final' then 2 when 'actual' then 3 else 4 end,
+                 case measure
+                     when 'budget_initial' then 1 when 'budget_final' then 2 when 'actual' then 3 else 4
+                 end,
                  amount_wan desc nulls last
     """)
     for r in frows:
@@ -527,7 +531,8 @@ def section_spending(con) -> Section:
             bands.append(key)
     totals: dict[str, float] = {}
     for r in frows:
-        totals[r["lei_name"]] = totals.get(r["lei_name"], 0.0) + (0 if is_null(r["amount_wan"]) else float(r["amount_wan"]))
+        amount = 0.0 if is_null(r["amount_wan"]) else float(r["amount_wan"])
+        totals[r["lei_name"]] = totals.get(r["lei_name"], 0.0) + amount
     classes = sorted(totals, key=lambda k: -totals[k])
     shown = classes[:len(PALETTE) - 1] if len(classes) > len(PALETTE) else classes
     values: dict[str, list[Any]] = {c: [None] * len(bands) for c in shown}
@@ -590,8 +595,9 @@ def section_three_public(con) -> Section:
         p["budget_label"] = MEASURE_LABELS.get(p.get("_budget_measure"), None)
         prev = pivot.get((bureau, (year or 0) - 1), {})
         prev_total = prev.get("total_wan", prev.get("三公经费合计"))
+        comparable = not is_null(total) and not is_null(prev_total) and float(prev_total) != 0
         p["change_pct"] = (round((float(total) - float(prev_total)) / float(prev_total) * 100, 2)
-                           if not is_null(total) and not is_null(prev_total) and float(prev_total) != 0 else None)
+                           if comparable else None)
         prows.append(p)
     years = sorted({p["fiscal_year"] for p in prows if not is_null(p["fiscal_year"])})
     bureaus = sorted({p["bureau"] for p in prows}, key=lambda b: str(b))
@@ -716,8 +722,12 @@ def section_projects(con) -> Section:
         r["rate"] = r["execution_rate_pct"] if not is_null(r["execution_rate_pct"]) \
             else r["execution_rate_computed_pct"]
         s, m = r["score"], r["max_score"]
-        r["score_100"] = (None if is_null(s) else
-                          float(s) if is_null(m) or float(m) in (0.0, 100.0) else round(float(s) / float(m) * 100, 2))
+        if is_null(s):
+            r["score_100"] = None
+        elif is_null(m) or float(m) in (0.0, 100.0):
+            r["score_100"] = float(s)
+        else:
+            r["score_100"] = round(float(s) / float(m) * 100, 2)
     cats = [_label(r, "bureau", "fiscal_year", "project") for r in rows]
     series = [("执行率（%）", [r["rate"] for r in rows]), ("自评得分（百分制）", [r["score_100"] for r in rows])]
     has_values = any(not is_null(v) for _, vals in series for v in vals)
@@ -825,14 +835,12 @@ def section_reconciliation(con) -> Section:
             r["_group"] = g
             if g not in groups:
                 groups.append(g)
-        sev_values = sorted({NO_DATA if is_null(r.get("severity")) else str(r["severity"]) for r in rows}) \
-            if "severity" in names else ["发现数"]
-        series = []
-        for s in sev_values:
-            vals = [sum(1 for r in rows if r["_group"] == g
-                        and ("severity" not in names or (NO_DATA if is_null(r["severity"]) else str(r["severity"])) == s))
-                    for g in groups]
-            series.append((s, vals))
+        for r in rows:
+            sev = r.get("severity") if "severity" in names else "发现数"
+            r["_severity"] = NO_DATA if is_null(sev) else str(sev)
+        sev_values = sorted({r["_severity"] for r in rows})
+        series = [(s, [sum(1 for r in rows if r["_group"] == g and r["_severity"] == s) for g in groups])
+                  for s in sev_values]
         chart = bar_chart("chart-reconciliation", "勾稽核对发现数", groups, series, "条", stacked=True,
                           integer=True)
     sec.blocks.append(Block(chart, Table("reconciliation_findings", columns, rows, "核对发现")))
@@ -866,10 +874,12 @@ body { margin:0; background:var(--bg); color:var(--fg);
 header { background:#24364f; color:#fff; padding:18px 28px; }
 header h1 { margin:0 0 4px; font-size:22px; font-weight:600; }
 header p { margin:0; color:#c9d3e0; font-size:13px; }
-nav { padding:8px 28px; background:#fff; border-bottom:1px solid var(--line); position:sticky; top:0; z-index:2; }
+nav { padding:8px 28px; background:#fff; border-bottom:1px solid var(--line);
+  position:sticky; top:0; z-index:2; }
 nav a { margin-right:16px; color:var(--accent); text-decoration:none; font-size:13px; }
 main { padding:16px 28px 8px; }
-.card { background:var(--card); border:1px solid var(--line); border-radius:6px; padding:14px 18px; margin:0 0 18px; }
+.card { background:var(--card); border:1px solid var(--line); border-radius:6px;
+  padding:14px 18px; margin:0 0 18px; }
 .card h2 { margin:0 0 4px; font-size:18px; }
 .card h3 { margin:0 0 6px; font-size:14px; }
 .intro { margin:0 0 10px; color:var(--muted); font-size:13px; }
@@ -885,8 +895,10 @@ th { background:#f0f3f7; position:sticky; top:0; font-weight:600; }
 td.num { text-align:right; font-variant-numeric:tabular-nums; }
 .na { color:#a0a9b4; }
 a.csv { display:inline-block; margin:0 0 6px; font-size:12px; color:var(--accent); }
-.empty { color:var(--muted); background:#f7f8fa; border:1px dashed var(--line); padding:16px; text-align:center; margin:0; }
-.unavailable { color:#8a5a00; background:#fff7e0; border:1px solid #f0d58a; padding:10px 14px; border-radius:4px; }
+.empty { color:var(--muted); background:#f7f8fa; border:1px dashed var(--line); padding:16px;
+  text-align:center; margin:0; }
+.unavailable { color:#8a5a00; background:#fff7e0; border:1px solid #f0d58a; padding:10px 14px;
+  border-radius:4px; }
 svg text { font-family:inherit; font-size:12px; fill:#334; }
 svg .tick { fill:#6b7785; font-size:11px; }
 svg .grid { stroke:#e6e9ee; }
@@ -903,7 +915,10 @@ SELF_CHECK_JS = """
   var errors = [];
   function show() {
     var el = document.getElementById('selfcheck');
-    if (el) { el.setAttribute('data-errors', String(errors.length)); el.setAttribute('data-error-list', JSON.stringify(errors)); }
+    if (el) {
+      el.setAttribute('data-errors', String(errors.length));
+      el.setAttribute('data-error-list', JSON.stringify(errors));
+    }
   }
   function record(msg) { errors.push(String(msg)); show(); }
   window.addEventListener('error', function (e) {
@@ -934,7 +949,8 @@ SELF_CHECK_JS = """
       }
       var good = box.width > 0 && box.height > 0 && visible > 0;
       if (good) { ok++; }
-      detail.push({id: svg.id, marks: marks.length, visible: visible, width: Math.round(box.width), height: Math.round(box.height)});
+      detail.push({id: svg.id, marks: marks.length, visible: visible,
+                   width: Math.round(box.width), height: Math.round(box.height)});
     }
     var el = document.getElementById('selfcheck');
     el.setAttribute('data-charts', String(charts.length));

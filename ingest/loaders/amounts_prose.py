@@ -128,7 +128,13 @@ class _Context:
         return any("项目" in h for h in self.heads.values())
 
 
+# every numbered heading starts with one of these characters (or a digit)
+_HEAD_FIRST = set("第一二三四五六七八九十（(")
+
+
 def _heading_level(text: str) -> int | None:
+    if not text or not (text[0] in _HEAD_FIRST or text[0].isdecimal()):
+        return None  # no heading pattern can match
     for pat, level in _HEAD_LEVEL:
         if pat.match(text):
             return level
@@ -282,21 +288,23 @@ def _do_para(doc: Document, meta: DocMeta, para: str, p_start: int, ctx: _Contex
     text = para.strip()
     if not text or doc.line_of(p_start) in skip:
         return
-    _update_context(ctx, para)
-    if AMOUNT.search(para):
+    has_amount = AMOUNT.search(para) is not None
+    _update_context(ctx, para, has_amount)
+    if has_amount:
         out.extend(_paragraph_amounts(doc, meta, para, p_start, ctx))
 
 
-def _update_context(ctx: _Context, para: str) -> None:
+def _update_context(ctx: _Context, para: str, has_amount: bool) -> None:
+    """Follow the headings and project titles; ``has_amount``: whether ``para`` states an amount."""
     text = para.strip()
     m = _PAREN_PROJECT.match(text)
     if m:
         ctx.project, ctx.project_kind = m.group("name").strip(), "title"
         return
-    short, ctx.last_short = ctx.last_short, (text if len(text) < 40 and not AMOUNT.search(text) else "")
+    short, ctx.last_short = ctx.last_short, (text if len(text) < 40 and not has_amount else "")
     if _REPORT_TITLE.search(text) and len(text) < 60:
         m = _TITLE_PROJECT.search(text) or _TITLE_PROJECT.search(short + text)
-        if m and not AMOUNT.search(text):
+        if m and not has_amount:
             ctx.project, ctx.project_kind = re.sub(r"^.*?20\d\d年度?", "", m.group("name")), "title"
         else:
             ctx.project, ctx.project_kind = None, None
@@ -309,7 +317,7 @@ def _update_context(ctx: _Context, para: str) -> None:
     if lead and (ctx.in_project_section() or not text[lead.end():].strip()) and ctx.project_kind != "title":
         ctx.project, ctx.project_kind = lead.group("name").strip(), "lead"
     level = _heading_level(text)
-    first = AMOUNT.search(text)
+    first = AMOUNT.search(text) if has_amount and level is not None and level <= 2 else None
     if level is not None and level <= 2 and first and not lead:
         ctx.heads = {k: v for k, v in ctx.heads.items() if k < level}
         ctx.heads[level] = text[:first.start()]

@@ -250,7 +250,7 @@ class _TableReader:
             state = _State()
             start = max(prev_end + 1, table.line - CONTEXT_LINES)
             for n in range(start, table.line):
-                text = squeeze(self.doc.clean[n - 1]).replace("\t", "")
+                text = self.doc.compact[n - 1]
                 if text:
                     self._text(state, text, n)
             if table.rows[0].source == "tab":
@@ -302,7 +302,7 @@ class _TableReader:
             for n, text in enumerate(self.doc.clean, 1):
                 if "项目" not in text:
                     continue
-                t = squeeze(text).replace("\t", "")
+                t = self.doc.compact[n - 1]
                 m = _PROJECT_TITLE.match(t) or _PROJECT_NAME.search(t)
                 if m:
                     name = _bare_project(m.group("name"))

@@ -18,6 +18,8 @@ from .base import FactLoader
 from .indicator_tables import DEPARTMENT, GRADE, scan_indicator_tables, scope_at
 from .indicators import mark_index, paragraphs
 
+_SPACES = re.compile(r"\s+")  # layout spaces, dropped from labels and cells
+
 __all__ = ["EvaluationLoader"]
 
 _NUM = r"\d+(?:\.\d+)?"
@@ -58,7 +60,7 @@ class EvaluationLoader(FactLoader):
 
     def _subject_scope(self, before: str, line: int) -> str | None:
         cut = max((m.end() for m in _SUBJECT_END.finditer(before)), default=0)
-        subject = re.sub(r"\s+", "", before[cut:])
+        subject = _SPACES.sub("", before[cut:])
         if _DEPARTMENT_WORDS.search(subject):
             return DEPARTMENT
         if not subject or _THIS.match(subject):
@@ -88,12 +90,12 @@ class EvaluationLoader(FactLoader):
                 line = self.doc.line_of(lead + m.start("n"))
                 scope = scope_at(self.doc, line)
                 if scope == DEPARTMENT and m.group("label").strip():
-                    scope = re.sub(r"\s+", "", m.group("label"))
+                    scope = _SPACES.sub("", m.group("label"))
                 out.append(self._cand(lead + m.start("n"), scope, float(m.group("n")), text, m.end()))
             if results_section:
                 m = _LIST_ITEM.match(text)
                 if m:
-                    out.append(self._cand(lead + m.start("n"), re.sub(r"\s+", "", m.group("label")),
+                    out.append(self._cand(lead + m.start("n"), _SPACES.sub("", m.group("label")),
                                           float(m.group("n")), text, m.end()))
         return out
 

@@ -20,6 +20,8 @@ import re
 
 from .base import FactLoader
 
+_SPACES = re.compile(r"\s+")  # layout spaces, dropped from labels and cells
+
 __all__ = ["HeadcountLoader"]
 
 SUM_TOLERANCE_PERSONS = 0
@@ -75,7 +77,7 @@ class HeadcountLoader(FactLoader):
     def _label(before: str, unit: str) -> str | None:
         cut = _CUT.match(before)
         label = before[cut.end():] if cut else before
-        label = re.sub(r"\s+", "", label)
+        label = _SPACES.sub("", label)
         for _ in range(3):
             label = _TRAIL.sub("", _LEAD.sub("", label))
         if not label or len(label) > 30:
@@ -125,7 +127,7 @@ class HeadcountLoader(FactLoader):
                 elif values and (text or not clean[j].startswith("\t")):
                     break
                 elif text:
-                    header.append(re.sub(r"\s+", "", text))
+                    header.append(_SPACES.sub("", text))
                 j += 1
             cols = _TABLE_COLUMN.findall("".join(header))
             if not values or len(cols) != len(values) or not any(not c.endswith("率") for c in cols):

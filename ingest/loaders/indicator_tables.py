@@ -23,8 +23,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from ..document import Document, display_width, squeeze
+from ..document import Document, display_width
 from ..numbers import parse_number
+
+_SPACES = re.compile(r"\s+")  # layout spaces, dropped from labels and cells
 
 __all__ = [
     "DEPARTMENT", "IndicatorRow", "IndicatorScan", "TableTotal", "clean_label", "project_name",
@@ -67,6 +69,11 @@ _MAX_GAP_LINES = 40
 _TITLE_LOOKBACK = 80
 
 
+_WEIGHT_END = re.compile(rf"{_WEIGHT}$")
+_DIGIT = re.compile(r"\d")
+_DIGIT_END = re.compile(r"\d$")
+
+
 def clean_label(text: str | None) -> str | None:
     """A level label without layout spaces and without its weight (``产出指标（50分）`` → ``产出指标``).
 
@@ -77,13 +84,13 @@ def clean_label(text: str | None) -> str | None:
     """
     if text is None:
         return None
-    t = re.sub(r"\s+", "", text)
-    t = re.sub(rf"{_WEIGHT}$", "", t)
+    t = _SPACES.sub("", text)
+    t = _WEIGHT_END.sub("", t)
     return t or None
 
 
 def _label_weight(text: str) -> float | None:
-    m = re.search(rf"{_WEIGHT}$", re.sub(r"\s+", "", text or ""))
+    m = _WEIGHT_END.search(_SPACES.sub("", text or ""))
     return float(m.group("w")) if m else None
 
 
@@ -95,7 +102,7 @@ def project_name(text: str) -> str:
     text:
         The title text.
     """
-    t = re.sub(r"\s+", "", text).strip("（）()")
+    t = _SPACES.sub("", text).strip("（）()")
     t = re.sub(r"(?:支出)?项目$", "", t) if not t.endswith("项目资金") else t
     return t or text
 
@@ -176,7 +183,8 @@ def scope_marks(doc: Document) -> list[tuple[int, str]]:
     if hit and hit[0] is doc:
         return hit[1]
     marks: list[tuple[int, str]] = []
-    texts = [(n, squeeze(t).replace("\t", "")) for n, t in enumerate(doc.clean, 1) if t.strip()]
+    compact = doc.compact
+    texts = [(n, compact[n - 1]) for n, t in enumerate(doc.clean, 1) if t.strip()]
     for k, (n, text) in enumerate(texts):
         if len(text) > 45 or "，" in text or not _REPORT_TITLE.search(text):
             continue
@@ -218,21 +226,21 @@ def _table_scope(doc: Document, header_line: int, floor: int) -> str:
     start = max(floor, header_line - _TITLE_LOOKBACK, 1)
     title_at = None
     for n in range(header_line - 1, start - 1, -1):
-        t = squeeze(doc.clean[n - 1]).replace("\t", "")
+        t = doc.compact[n - 1]
         if t and len(t) <= 40 and _TITLE_RE.search(t):
             title_at = n
             break
     lines = range(title_at or start, header_line)
-    joined = "".join(squeeze(doc.clean[n - 1]).replace("\t", "") for n in lines)
+    joined = "".join(doc.compact[n - 1] for n in lines)
     m = _NAME_IN_TITLE.search(joined)
     if m and len(m.group("name")) >= 2:
-        return re.sub(r"\s+", "", m.group("name"))
+        return _SPACES.sub("", m.group("name"))
     if title_at:
-        title = squeeze(doc.clean[title_at - 1]).replace("\t", "")
+        title = doc.compact[title_at - 1]
         if "部门整体" in title or "整体支出" in title:
             return DEPARTMENT
         for n in range(title_at + 1, min(title_at + 3, header_line)):
-            pm = _PAREN_LINE.match(squeeze(doc.clean[n - 1]).replace("\t", ""))
+            pm = _PAREN_LINE.match(doc.compact[n - 1])
             if pm and not re.search(r"\d{4}", pm.group("name")):
                 return project_name(pm.group("name"))
     return scope_at(doc, header_line)
@@ -254,7 +262,7 @@ _COLUMNS = (
 def _header_columns(texts: list[str]) -> dict[str, int] | None:
     cols: dict[str, int] = {}
     for i, text in enumerate(texts):
-        t = re.sub(r"\s+", "", text)
+        t = _SPACES.sub("", text)
         for name, rx in _COLUMNS:
             if name not in cols and rx.search(t) and len(t) <= 12:
                 cols[name] = i
@@ -265,7 +273,7 @@ def _header_columns(texts: list[str]) -> dict[str, int] | None:
 
 
 def _cell(text: str) -> str | None:
-    t = re.sub(r"\s+", "", text or "")
+    t = _SPACES.sub("", text or "")
     return t or None
 
 
@@ -292,7 +300,7 @@ def _word_tables(doc: Document, scan: IndicatorScan, group: list[int]) -> None:
                 continue
             if cols is None:
                 continue
-            if any(_TOTAL_RE.match(re.sub(r"\s+", "", t)) for t in texts):
+            if any(_TOTAL_RE.match(_SPACES.sub("", t)) for t in texts):
                 nums = [v for v in (_num(_cell(t)) for t in texts) if v is not None]
                 if nums:
                     grade = next((g.group(1) for t in texts if (g := GRADE.fullmatch(_cell(t) or ""))), None)
@@ -351,7 +359,7 @@ def _tokens(text: str, line: int) -> list[_Tok]:
         if merged and len(p) == 1 and len(merged[-1]) >= 1 and _CJK_CHAR.fullmatch(merged[-1][-1]) \
                 and _CJK_CHAR.fullmatch(p) and len(merged[-1]) == 1:
             merged[-1] += p  # 指 标, 总 分: a word spaced out
-        elif merged and _UNIT_START.match(p) and re.search(r"\d$", merged[-1]) and _CJK_CHAR.match(p) \
+        elif merged and _UNIT_START.match(p) and _DIGIT_END.search(merged[-1]) and _CJK_CHAR.match(p) \
                 and len(p) <= 3:
             merged[-1] += p  # 39.5 万元, <=73 万
         else:
@@ -367,7 +375,7 @@ def _scores_at(toks: list[_Tok], k: int) -> int | None:
     for i, t in enumerate(toks):
         if _BARE_NUMBER.match(t.text):
             last = i
-        elif re.search(r"\d", t.text):
+        elif _DIGIT.search(t.text):
             last = None  # a figure after the points: not a closed row
     if last is None or last - k + 1 < 0:
         return None
@@ -383,7 +391,7 @@ def _match_label(text: str, generic: bool) -> tuple[str, str, float | None, bool
     ``level`` is "1", "2" or "12" (满意度指标 can be either); ``generic`` allows any short label carrying
     its weight (预算编审管理（3）).
     """
-    t = re.sub(r"\s+", "", text)
+    t = _SPACES.sub("", text)
     m1, m2 = L1_RE.match(t), L2_RE.match(t)
     m = m1 or m2
     if m:
@@ -391,7 +399,7 @@ def _match_label(text: str, generic: bool) -> tuple[str, str, float | None, bool
         w = m.group("w")
         return level, m.group("label"), float(w) if w else None, "分" in t[len(m.group("label")):]
     m = L2_WEIGHTED_RE.match(t) if generic else None
-    if m and not re.search(r"\d", m.group("label")):
+    if m and not _DIGIT.search(m.group("label")):
         return "2", m.group("label"), float(m.group("w")), "分" in t[len(m.group("label")):]
     return None
 
@@ -444,7 +452,7 @@ def _gap_scores(toks: list[_Tok], widths: list[float]) -> tuple[list[float], lis
         same_line = right.line == left.line
         if same_line:
             mergeable = (_CJK_CHAR.search(left.text[-1]) and _OPERATOR_START.match(right.text)) or \
-                        (re.search(r"\d$", left.text) and _UNIT_START.match(right.text))
+                        (_DIGIT_END.search(left.text) and _UNIT_START.match(right.text))
             keep[i] -= 1.0 if mergeable else 4.0
         elif re.search(r"[\d%]$", left.text) and _CJK_CHAR.match(right.text) \
                 and not re.match(r"^(?:以[上内下]|左右)", right.text):
@@ -472,17 +480,20 @@ def _group_score(toks: list[_Tok], widths: list[float], a: int, b: int) -> float
     return -sum(1.0 for k in range(a, b - 1) if toks[k].line != last_line and widths[k] < top - 2)
 
 
-def _likeness(a: str, b: str) -> float:
+def _likeness(a: str, b: str, count=Counter) -> float:
     """Bonus for two neighbouring cells alike (a name repeated as its target, 满意度达95% / ≥95%).
 
     The likeness is the share of characters the two cells have in common (a multiset overlap: cheap, and
-    close to an edit-based ratio for cells of a few dozen characters).
+    close to an edit-based ratio for cells of a few dozen characters).  ``count`` gives the character
+    counts of a text (a caller comparing the same texts many times passes a cached one).
     """
     if a == b:
         return 3.0
     if 2 * min(len(a), len(b)) < 0.5 * (len(a) + len(b)):
         return 0.0
-    ratio = 2.0 * sum((Counter(a) & Counter(b)).values()) / (len(a) + len(b))
+    count_a, count_b = count(a), count(b)
+    common = sum(min(n, count_b[ch]) for ch, n in count_a.items() if ch in count_b)
+    ratio = 2.0 * common / (len(a) + len(b))
     return 2.0 * ratio if ratio >= 0.5 else 0.0
 
 
@@ -504,10 +515,17 @@ def _best_cut(toks: list[_Tok], parts: int) -> list[str]:
     groups: dict[tuple[int, int], float] = {}
     pairs: dict[tuple[int, int, int], float] = {}
 
+    counts: dict[str, Counter] = {}
+
     def text(a: int, b: int) -> str:
         if (a, b) not in texts:
             texts[a, b] = "".join(t.text for t in toks[a:b])
         return texts[a, b]
+
+    def count(cell: str) -> Counter:
+        if cell not in counts:
+            counts[cell] = Counter(cell)
+        return counts[cell]
 
     best, best_score = None, None
     for cuts in combinations(range(1, len(toks)), parts - 1):
@@ -519,7 +537,7 @@ def _best_cut(toks: list[_Tok], parts: int) -> list[str]:
             sc += groups[a, b]
         for a, b, c in zip(bounds, bounds[1:], bounds[2:]):
             if (a, b, c) not in pairs:
-                pairs[a, b, c] = _likeness(text(a, b), text(b, c))
+                pairs[a, b, c] = _likeness(text(a, b), text(b, c), count)
             sc += pairs[a, b, c]
         if best_score is None or sc > best_score:
             best, best_score = cuts, sc
@@ -528,7 +546,7 @@ def _best_cut(toks: list[_Tok], parts: int) -> list[str]:
 
 
 def _score_columns(header_text: str) -> int:
-    t = re.sub(r"\s+", "", header_text)
+    t = _SPACES.sub("", header_text)
     if "分值" in t and "得分" in t:
         return 2
     return 1 if ("得分" in t or "分值" in t) else 0
@@ -541,7 +559,7 @@ def _pdf_tables(doc: Document, scan: IndicatorScan, group: list[int]) -> None:
     floor = 1
     while i < n:
         text = clean[i]
-        flat = re.sub(r"\s+", "", text)
+        flat = _SPACES.sub("", text)
         if text.startswith("\t") or not (_HEADER_L2.search(flat) and _HEADER_L3.search(flat)):
             i += 1
             continue
@@ -551,7 +569,7 @@ def _pdf_tables(doc: Document, scan: IndicatorScan, group: list[int]) -> None:
         head = [flat]
         j = i + 1
         while j < n and len(head) < 30:
-            t = re.sub(r"\s+", "", clean[j])
+            t = _SPACES.sub("", clean[j])
             if t:
                 if L1_RE.match(clean_label(t) or "") or _scores_at(_tokens(clean[j], j + 1), 1) is not None:
                     break
@@ -582,7 +600,7 @@ def _read_pdf_rows(doc: Document, start: int, k: int, scope: str, scan: Indicato
         i += 1
         if not text:
             continue
-        flat = re.sub(r"\s+", "", text)
+        flat = _SPACES.sub("", text)
         if _TOTAL_RE.match(flat):
             nums = [parse_number(x) for x in text.split() if _BARE_NUMBER.match(x)]
             if nums:

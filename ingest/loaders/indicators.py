@@ -19,6 +19,8 @@ from ..document import Document
 from .base import FactLoader
 from .indicator_tables import clean_label, scan_indicator_tables, scope_at, scope_marks
 
+_SPACES = re.compile(r"\s+")  # layout spaces, dropped from labels and cells
+
 __all__ = ["IndicatorLoader", "paragraphs"]
 
 
@@ -199,7 +201,7 @@ class IndicatorLoader(FactLoader):
                 continue
             m = _PROJECT_LINE.match(text)
             if m and not _SEGMENT.search(text):
-                scope, level1 = re.sub(r"\s+", "", m.group("name")), None
+                scope, level1 = _SPACES.sub("", m.group("name")), None
                 continue
             segs = list(_SEGMENT.finditer(text))
             for k, seg in enumerate(segs):
@@ -229,11 +231,11 @@ class IndicatorLoader(FactLoader):
                 continue
             start = fig.start("q") if fig.group("q") else fig.start("num")
             name = (clause[:start] + clause[fig.end():]).strip()
-            name = _NAME_HEAD.sub("", re.sub(r"\s+", "", name))
+            name = _NAME_HEAD.sub("", _SPACES.sub("", name))
             name = _NAME_TAIL.sub("", name)
             if len(name) < 2:
                 continue
-            actual = re.sub(r"\s+", "", clause[start:fig.end()])
+            actual = _SPACES.sub("", clause[start:fig.end()])
             fields = dict(level1=l1, level2=l2, name=name, actual=actual, score=None)
             if scope:
                 fields["scope"] = scope

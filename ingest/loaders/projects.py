@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from ..numbers import parse_number, to_wan
 from .base import FactLoader
 
+_SPACES = re.compile(r"\s+")  # layout spaces, dropped from labels and cells
+
 __all__ = ["ProjectLoader"]
 
 RATE_TOLERANCE_PCT = 0.1
@@ -78,17 +80,22 @@ _NAME_SUFFIX = re.compile(r"(?:支出项目|经费项目|项目)$")
 
 
 def _clean_name(name: str) -> str:
-    name = re.sub(r"\s+", "", name).strip("：:，,。 ")
+    name = _SPACES.sub("", name).strip("：:，,。 ")
     name = re.sub(r"[（(]\s*[）)]", "", name)
     return name
 
 
+_KEY_YEAR = re.compile(r"^\d{4}年度?")
+_KEY_PAREN = re.compile(r"[（(][^）)]*[）)]$")
+_KEY_ENDING = re.compile(r"(?:支出项目|经费项目|项目|支出|经费|资金|费)$")
+
+
 def _name_key(name: str) -> str:
     """A project name reduced for comparison: no year/place prefix, no 项目/经费/费/支出 ending."""
-    key = re.sub(r"^\d{4}年度?", "", name)
-    key = re.sub(r"[（(][^）)]*[）)]$", "", key)
+    key = _KEY_YEAR.sub("", name)
+    key = _KEY_PAREN.sub("", key)
     for _ in range(3):
-        key = re.sub(r"(?:支出项目|经费项目|项目|支出|经费|资金|费)$", "", key) or key
+        key = _KEY_ENDING.sub("", key) or key
     return key
 
 
@@ -173,7 +180,7 @@ class ProjectLoader(FactLoader):
     @staticmethod
     def _table_unit(text: str) -> str:
         """The money unit a project table states (``单位：元``, ``项目资金（元）``); 万元 when it says none."""
-        units = [m.group(1) or m.group(2) for m in _TABLE_UNIT.finditer(re.sub(r"\s+", "", text))]
+        units = [m.group(1) or m.group(2) for m in _TABLE_UNIT.finditer(_SPACES.sub("", text))]
         return units[-1] if units else "万元"
 
     @staticmethod
