@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
+from collections.abc import Callable
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -141,6 +143,10 @@ class Table:
 _NUMBER_TOKEN = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$|^[—\-–]{1,2}$")
 
 
+# the last character of any ``_NUMBER_TOKEN`` is a decimal digit or one of these
+_NUMBER_END = frozenset("%—-–")
+
+
 def _is_number_token(tok: str) -> bool:
     return bool(_NUMBER_TOKEN.match(tok))
 
@@ -160,7 +166,8 @@ class Document:
     lines: list[str] = field(init=False)
     clean: list[str] = field(init=False)
     flow: str = field(init=False)
-    _flow_lines: list[int] = field(init=False, repr=False)
+    _flow_starts: list[int] = field(init=False, repr=False)  # where each line's text starts in ``flow``
+    _flow_owners: list[int] = field(init=False, repr=False)  # … and that line's 1-based number
     tables: list[Table] = field(init=False)
     wrapped: bool = field(init=False)
 
@@ -183,7 +190,8 @@ class Document:
         """Each cleaned line squeezed (``squeeze``) and without tabs; built once, on first use."""
         lines = self.__dict__.get("_compact")
         if lines is None:
-            lines = self.__dict__["_compact"] = [squeeze(x).replace("\t", "") for x in self.clean]
+            # squeeze(line) == squeeze(line.strip()): the flow's pieces, kept by ``_build_flow``, serve
+            lines = self.__dict__["_compact"] = [x.replace("\t", "") for x in self._squeezed]
         return lines
 
     def raw_line(self, line: int) -> str:
@@ -204,12 +212,13 @@ class Document:
         offset:
             Index into ``self.flow``.
         """
-        if not self._flow_lines:
+        if not self.flow:
             return 1
-        offset = min(max(offset, 0), len(self._flow_lines) - 1)
-        return self._flow_lines[offset]
+        offset = min(max(offset, 0), len(self.flow) - 1)
+        return self._flow_owners[bisect_right(self._flow_starts, offset) - 1]
 
-    def snippet(self, first: int, last: int | None = None, limit: int = 200, focus: list[str] | None = None) -> str:
+    def snippet(self, first: int, last: int | None = None, limit: int = 200,
+                focus: list[str] | Callable[[], list[str]] | None = None) -> str:
         """Source text around lines ``first``..``last`` (whole lines, blank lines skipped, ≤ ``limit`` chars).
 
         The lines themselves come first; neighbouring lines are added while the limit allows, so the
@@ -223,7 +232,7 @@ class Document:
             Maximum length in characters.
         focus:
             Renderings of the figure (``1740.44``); a line longer than ``limit`` is cut around the first
-            one found.
+            one found.  May be a function returning them (called only for such a line).
         """
         last = last or first
         lines = self._collapsed_lines()
@@ -235,6 +244,8 @@ class Document:
         core = " ".join(t for t in (text(n) for n in range(first, last + 1)) if t)
         if len(core) >= limit:
             # a long paragraph: the window around the figure (its first rendering found in the text)
+            if callable(focus):
+                focus = focus()
             for f in focus or []:
                 at = core.find(f) if f else -1
                 if at >= 0:
@@ -242,7 +253,11 @@ class Document:
                     return core[start:start + limit]
             return core[:limit]
         # add the nearest non-blank line after, then before, while the snippet stays within the limit
-        # (lines outside the document are blank: start inside it)
+        # (lines outside the document are blank: start inside it); several figures of one line share it
+        done = self.__dict__.setdefault("_snippets", {})
+        key = (first, last, limit)
+        if key in done:
+            return done[key]
         before, after = min(first - 1, count), max(last + 1, 1)
         above: list[str] = []
         below: list[str] = []
@@ -262,13 +277,15 @@ class Document:
                 above.append(lines[before])
                 size += 1 + len(lines[before])
                 before, grew = before - 1, True
-        return " ".join(above[::-1] + [core] + below)
+        done[key] = got = " ".join(above[::-1] + [core] + below)
+        return got
 
     def _collapsed_lines(self) -> list[str]:
         """The original lines with bookmarks removed and whitespace collapsed, 1-based (index 0 is blank)."""
         lines = self.__dict__.get("_collapsed")
         if lines is None:
-            lines = self.__dict__["_collapsed"] = [""] + [" ".join(_BOOKMARK.sub("", x).split()) for x in self.lines]
+            lines = self.__dict__["_collapsed"] = [""] + [
+                " ".join((_BOOKMARK.sub("", x) if "[bookmark:" in x else x).split()) for x in self.lines]
         return lines
 
     # ------------------------------------------------------------------------------------ wrapping
@@ -298,24 +315,31 @@ class Document:
 
     def _build_flow(self) -> None:
         parts: list[str] = []
+        # the flow is cut into runs of one line each (its line break, if any, then its text): the run's
+        # start offset and its line
+        starts: list[int] = []
         owners: list[int] = []
+        size = 0
         joining = False
+        squeezed = self._squeezed = [""] * len(self._stripped)  # each line squeezed ("" when blank)
         for n, (text, width) in enumerate(zip(self._stripped, self._widths), 1):
             if not text:
                 continue
+            starts.append(size)
+            owners.append(n)
             if parts and not joining:
                 parts.append("\n")
-                owners.append(n)
-            piece = squeeze(text)
+                size += 1
+            piece = squeezed[n - 1] = squeeze(text)
             if joining and parts and parts[-1] and piece:
                 # a number or a latin word broken across the two lines: join without a gap;
                 # two numbers that happen to meet at a line break stay apart only if both are complete
                 pass
             parts.append(piece)
-            owners.extend([n] * len(piece))
+            size += len(piece)
             joining = self._joins_next(text, width)
         self.flow = "".join(parts)
-        self._flow_lines = owners
+        self._flow_starts, self._flow_owners = starts, owners
 
     # -------------------------------------------------------------------------------------- tables
 
@@ -357,7 +381,9 @@ class Document:
                     close()
                 i = j
                 continue
-            row = self._space_row(stripped[i], i + 1)
+            s = stripped[i]
+            # a row ends in a number token (a digit, % or a dash): other lines need no splitting
+            row = self._space_row(s, i + 1) if s and (s[-1].isdecimal() or s[-1] in _NUMBER_END) else None
             if row is not None:
                 if current.rows and current.rows[-1].source == "tab":
                     close()

@@ -69,7 +69,33 @@ _TERMS = sorted(
     | {"三公经费", "“三公”经费", "三公”经费", "“三公经费”", "公务用车购置及公务用车维护费", "一般财政拨款"},
     key=len, reverse=True,
 )
-_TERM_RE = re.compile("|".join(re.escape(t) for t in _TERMS))
+
+
+def _longest_word_pattern(words: list[str]) -> str:
+    """A regex that finds what ``"|".join(words, longest first)`` finds (the longest word at the leftmost
+    position), written as a trie: a position is tried against one branch per character instead of every
+    word in turn."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        alts = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if "" in node:
+            # a word ends here: going on is tried first (greedy), so the longest word wins
+            body = "(?:" + body + ")?"
+        return body
+
+    return build(trie)
+
+
+_TERM_RE = re.compile(_longest_word_pattern(_TERMS))
 _FUNC_MARK = re.compile(r"[（(](?:类|款|项)[）)]")
 _FUNC_LABEL = re.compile(r"((?:[^，。；：:、,（(）)\s]{2,30}?[（(](?:类|款|项)[）)])+)")
 
@@ -174,8 +200,9 @@ def _find_item(label: str) -> tuple[str, str, int] | None:
     """The known item right before the number at the end of ``label``: (item, category, start offset)."""
     label = _TRAILING_PAREN.sub("", label)
     fl = None
-    for m in _FUNC_LABEL.finditer(label):
-        fl = m
+    if _FUNC_MARK.search(label):  # every function label holds a （类）/（款）/（项） mark
+        for m in _FUNC_LABEL.finditer(label):
+            fl = m
     if fl is not None and _adjacent(label, fl.end()):
         names = [n for n in _FUNC_MARK.split(fl.group(1)) if n]
         names = [normalize_label(re.sub(r"^[\d.．、\s]+", "", n)) for n in names]
@@ -275,7 +302,10 @@ def prose_amounts(doc: Document, meta: DocMeta) -> list[dict]:
     for whole in flow.split("\n"):
         w_start = pos
         pos += len(whole) + 1
-        cuts = [0] + [m.start() for m in _LEAD_SPLIT.finditer(whole)] + [len(whole)]
+        if "。" in whole or "；" in whole:  # a lead split follows 。 or ；
+            cuts = [0] + [m.start() for m in _LEAD_SPLIT.finditer(whole)] + [len(whole)]
+        else:
+            cuts = [0, len(whole)]
         for c0, c1 in zip(cuts, cuts[1:]):
             if c1 > c0:
                 _do_para(doc, meta, whole[c0:c1], w_start + c0, ctx, skip, out)
@@ -302,7 +332,7 @@ def _update_context(ctx: _Context, para: str, has_amount: bool) -> None:
         ctx.project, ctx.project_kind = m.group("name").strip(), "title"
         return
     short, ctx.last_short = ctx.last_short, (text if len(text) < 40 and not has_amount else "")
-    if _REPORT_TITLE.search(text) and len(text) < 60:
+    if len(text) < 60 and _REPORT_TITLE.search(text):
         m = _TITLE_PROJECT.search(text) or _TITLE_PROJECT.search(short + text)
         if m and not has_amount:
             ctx.project, ctx.project_kind = re.sub(r"^.*?20\d\d年度?", "", m.group("name")), "title"

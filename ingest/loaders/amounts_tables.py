@@ -131,40 +131,57 @@ def header_columns_spans(text: str, fiscal_year: int | None,
     budget_doc:
         Whether the document is a 部门预算.
     """
-    out: list[tuple[ColumnKind, int, int]] = []
-    for m in _COLUMN_WORD.finditer(text):
-        g = m.lastgroup
-        if m.group("year"):
-            word = m.group("ymeasure")
-            if "决算" in word or "执行" in word or "实际" in word:
-                measure = "actual"
-            elif "年初" in word:
-                measure = "budget_initial"
-            else:
-                # a year's 预算数 is that year's approved (initial) budget
-                measure = "budget_initial"
-            kind = ColumnKind("money", measure, int(m.group("year")))
-        elif m.group("rel"):
-            word = m.group("rmeasure")
-            off = -1 if m.group("rel").startswith("上年") else 0
-            measure = "actual" if ("决算" in word or "执行" in word or "实际" in word or word == "数") else \
-                "budget_initial"
-            year = fiscal_year + off if fiscal_year else None
-            kind = ColumnKind("money", measure, year, off)
-        elif g == "initial":
-            kind = ColumnKind("money", "budget_initial")
-        elif g == "final":
-            kind = ColumnKind("money", "budget_final")
-        elif g == "pct":
-            kind = ColumnKind("pct")
-        elif g == "actual":
-            kind = ColumnKind("money", "actual")
-        elif g == "budget":
-            kind = ColumnKind("money", _initial_or_final(budget_doc))
+    return [(_match_kind(m, fiscal_year, budget_doc), m.start(), m.end()) for m in _COLUMN_WORD.finditer(text)]
+
+
+# the kinds of the column words that name no year (immutable: shared)
+_PLAIN_KINDS = {
+    "initial": ColumnKind("money", "budget_initial"),
+    "final": ColumnKind("money", "budget_final"),
+    "pct": ColumnKind("pct"),
+    "actual": ColumnKind("money", "actual"),
+    "skip": ColumnKind("skip"),
+}
+_BUDGET_KINDS = {True: ColumnKind("money", _initial_or_final(True)), False: ColumnKind("money", _initial_or_final(False))}
+
+
+def _match_kind(m: re.Match, fiscal_year: int | None, budget_doc: bool) -> ColumnKind:
+    """The column kind of one ``_COLUMN_WORD`` match."""
+    g = m.lastgroup
+    if m.group("year"):
+        word = m.group("ymeasure")
+        if "决算" in word or "执行" in word or "实际" in word:
+            measure = "actual"
+        elif "年初" in word:
+            measure = "budget_initial"
         else:
-            kind = ColumnKind("skip")
-        out.append((kind, m.start(), m.end()))
-    return out
+            # a year's 预算数 is that year's approved (initial) budget
+            measure = "budget_initial"
+        return ColumnKind("money", measure, int(m.group("year")))
+    if m.group("rel"):
+        word = m.group("rmeasure")
+        off = -1 if m.group("rel").startswith("上年") else 0
+        measure = "actual" if ("决算" in word or "执行" in word or "实际" in word or word == "数") else \
+            "budget_initial"
+        year = fiscal_year + off if fiscal_year else None
+        return ColumnKind("money", measure, year, off)
+    if g == "budget":
+        return _BUDGET_KINDS[bool(budget_doc)]
+    kind = _PLAIN_KINDS.get(g)
+    return kind if kind is not None else ColumnKind("skip")
+
+
+def _last_header_run_of(text: str, fiscal_year: int | None,
+                        budget_doc: bool) -> tuple[list[ColumnKind], int, int]:
+    """``_last_header_run(header_columns_spans(text, …))``, building the kinds of the last run only."""
+    ms = list(_COLUMN_WORD.finditer(text))
+    if not ms:
+        return [], 0, 0
+    first = len(ms) - 1
+    while first > 0 and ms[first].start() - ms[first - 1].end() <= HEADER_GAP:
+        first -= 1
+    run = ms[first:]
+    return [_match_kind(m, fiscal_year, budget_doc) for m in run], run[0].start(), run[-1].end()
 
 
 # ------------------------------------------------------------------------------------ context phrases
@@ -284,7 +301,7 @@ class _TableReader:
             state.columns = None
             state.buffer = ""
             return
-        cols, _, end = _last_header_run(header_columns_spans(state.buffer, self.fy, self.budget_doc))
+        cols, _, end = _last_header_run_of(state.buffer, self.fy, self.budget_doc)
         if sum(c.kind == "money" for c in cols) >= 2 or (
                 any(c.kind == "money" for c in cols) and any(c.kind == "pct" for c in cols)):
             state.columns = cols
@@ -480,8 +497,9 @@ class _TableReader:
     def _word_row(self, row: Row, state: _State) -> None:
         cells = row.cells
         texts = [c.text for c in cells]
+        isnum = [_is_num(t) for t in texts]  # each cell tested once
         nonempty = [t for t in texts if t]
-        numeric = [i for i, t in enumerate(texts) if _is_num(t) or (_DASH.match(t) and i > 0)]
+        numeric = [i for i, t in enumerate(texts) if isnum[i] or (_DASH.match(t) and i > 0)]
         if not nonempty:
             return
         if len(nonempty) == 1 and not numeric:
@@ -504,16 +522,16 @@ class _TableReader:
             self._word_transposed(row, state)
             return
         # a row of values: each number belongs to the nearest label on its left
-        row_label = next((t for t in texts if t and not _is_num(t)
+        row_label = next((t for i, t in enumerate(texts) if t and not isnum[i]
                           and column_kind(t, self.fy, self.budget_doc) is None), None)
         pct = None
         for i, col in state.by_index.items():
-            if col.kind == "pct" and i < len(texts) and _is_num(texts[i]):
+            if col.kind == "pct" and i < len(texts) and isnum[i]:
                 pct = _num(texts[i])
         for j in numeric:
-            if not _is_num(texts[j]) or _PCT_TOKEN.match(texts[j]):
+            if not isnum[j] or _PCT_TOKEN.match(texts[j]):
                 continue
-            left = next((i for i in range(j - 1, -1, -1) if texts[i] and not _is_num(texts[i])), None)
+            left = next((i for i in range(j - 1, -1, -1) if texts[i] and not isnum[i]), None)
             if left is None:
                 continue
             lkind = column_kind(texts[left], self.fy, self.budget_doc)
@@ -530,7 +548,7 @@ class _TableReader:
                 label, measure, year = texts[left], state.pair_measure[j], None
             elif state.by_index:
                 continue  # a column without a header word of ours (分值, 得分, counts)
-            elif sum(1 for i in numeric if i > left and not any(texts[x] and not _is_num(texts[x])
+            elif sum(1 for i in numeric if i > left and not any(texts[x] and not isnum[x]
                                                                  for x in range(left + 1, i))) > 1:
                 # one label, several values, no header above: the columns are those of the header below, if any
                 ahead = state.ahead.get(j)

@@ -149,7 +149,8 @@ class FactLoader:
             seen.add(key)
             # the snippet is built only for the statements kept (the key never depends on it)
             if not fact["snippet"]:
-                fact["snippet"] = self.doc.snippet(cand["line"], last, focus=focus or _renderings(cand))
+                fact["snippet"] = self.doc.snippet(cand["line"], last,
+                                                   focus=focus or (lambda c=cand: _renderings(c)))
             out.append(fact)
         return out
 

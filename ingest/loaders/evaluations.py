@@ -79,6 +79,8 @@ class EvaluationLoader(FactLoader):
             lead = pos + len(para) - len(para.lstrip())
             if _HEADING.match(text) or (len(text) <= 20 and text.endswith(("：", ":"))):
                 results_section = bool(_RESULT_HEADING.search(text))
+            if "分" not in text:
+                continue  # every pattern below ends in 分
             for m in _SELF.finditer(text):
                 before = text[:m.start()]
                 if _NOT_OVERALL.search(before[-8:]):

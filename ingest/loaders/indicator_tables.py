@@ -492,7 +492,7 @@ def _likeness(a: str, b: str, count=Counter) -> float:
     if 2 * min(len(a), len(b)) < 0.5 * (len(a) + len(b)):
         return 0.0
     count_a, count_b = count(a), count(b)
-    common = sum(min(n, count_b[ch]) for ch, n in count_a.items() if ch in count_b)
+    common = sum(min(count_a[ch], count_b[ch]) for ch in count_a.keys() & count_b.keys())
     ratio = 2.0 * common / (len(a) + len(b))
     return 2.0 * ratio if ratio >= 0.5 else 0.0
 
@@ -527,6 +527,8 @@ def _best_cut(toks: list[_Tok], parts: int) -> list[str]:
             counts[cell] = Counter(cell)
         return counts[cell]
 
+    if parts == 3:
+        return _best_cut3(toks, widths, cut, keep, base, text, count)
     best, best_score = None, None
     for cuts in combinations(range(1, len(toks)), parts - 1):
         bounds = (0, *cuts, len(toks))
@@ -545,6 +547,55 @@ def _best_cut(toks: list[_Tok], parts: int) -> list[str]:
     return [text(a, b) for a, b in zip(bounds, bounds[1:])]
 
 
+def _best_cut3(toks, widths, cut, keep, base, text, count) -> list[str]:
+    """``_best_cut`` into three cells: the same scores, summed in the same order, with the per-cell and
+    per-pair terms computed once each (the general loop rebuilds its bounds for every cut)."""
+    n = len(toks)
+    gap = [cut[i] - keep[i] for i in range(n)]
+    group: dict[tuple[int, int], float] = {}
+
+    def g(a: int, b: int) -> float:
+        v = group.get((a, b))
+        if v is None:
+            v = group[a, b] = _group_score(toks, widths, a, b)
+        return v
+
+    tail: dict[int, float] = {}  # (j, n) cell score
+    # cell lengths from the token lengths: two cells of very different lengths are not alike (``_likeness``
+    # returns 0.0 for them before reading the texts), so their texts need not be built
+    pre = [0]
+    for t in toks:
+        pre.append(pre[-1] + len(t.text))
+    best, best_score = None, None
+    for i in range(1, n):
+        g0 = g(0, i)
+        l0 = pre[i]
+        t0 = None
+        for j in range(i + 1, n):
+            gjn = tail.get(j)
+            if gjn is None:
+                gjn = tail[j] = g(j, n)
+            lij, ljn = pre[j] - pre[i], pre[n] - pre[j]
+            sc = base + (0 + gap[i] + gap[j])
+            sc += g0
+            sc += g(i, j)
+            sc += gjn
+            if 2 * min(l0, lij) < 0.5 * (l0 + lij):
+                sc += 0.0
+            else:
+                if t0 is None:
+                    t0 = text(0, i)
+                sc += _likeness(t0, text(i, j), count)
+            if 2 * min(lij, ljn) < 0.5 * (lij + ljn):
+                sc += 0.0
+            else:
+                sc += _likeness(text(i, j), text(j, n), count)
+            if best_score is None or sc > best_score:
+                best, best_score = (i, j), sc
+    i, j = best
+    return [text(0, i), text(i, j), text(j, n)]
+
+
 def _score_columns(header_text: str) -> int:
     t = _SPACES.sub("", header_text)
     if "分值" in t and "得分" in t:
@@ -559,6 +610,9 @@ def _pdf_tables(doc: Document, scan: IndicatorScan, group: list[int]) -> None:
     floor = 1
     while i < n:
         text = clean[i]
+        if "级" not in text:  # no 二级指标 in it (a cheap test before dropping the spaces)
+            i += 1
+            continue
         flat = _SPACES.sub("", text)
         if text.startswith("\t") or not (_HEADER_L2.search(flat) and _HEADER_L3.search(flat)):
             i += 1

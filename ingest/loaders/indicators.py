@@ -134,6 +134,11 @@ class IndicatorLoader(FactLoader):
             text = para.strip()
             if not text:
                 continue
+            if "分" not in text:
+                # the scoring patterns all hold 分: only a top heading matters here
+                if _TOP_HEADING.match(text):
+                    heading, top = None, None
+                continue
             lead = len(para) - len(para.lstrip())
             m = _SCORED_HEADING.match(text)
             if m:

@@ -1,19 +1,8 @@
 {{ config(materialized='ephemeral') }}
 
 -- FUN-02: 功能分类各款之和等于所属类: Σ 款 lines (Σ 项 lines where the document states no 款 of the 类) = the closest statement of the 类 line.
-with
-
-statements as (
-
-    select * from {{ ref('int_amount_statements_keyed') }}
-
-),
-
-part_statements as (
-
-    -- one statement per part: the first line stating it in the document
-    select * from statements
-    where classification_scheme = 'function' and function_lei_code is not null
+{% set part_filter %}
+classification_scheme = 'function' and function_lei_code is not null
         and (
             function_class_level = '款'
             or (
@@ -27,75 +16,17 @@ part_statements as (
                 )
             )
         )
-    qualify row_number() over (
-        partition by _doc_id, fiscal_year, measure, scope, function_lei_code, item order by _line, amount_fact_id
-    ) = 1
+{%- endset %}
+with
 
-),
+{{ rcn_statements() }},
 
-parts as (
-
-    select
-        _doc_id,
-        fiscal_year,
-        measure,
-        scope,
-        function_lei_code as group_key,
-        sum(value_wan) as parts_value_wan,
-        'Σ ' || count(*) || ' 项: ' || string_agg(item || ' ' || cast(value_wan as varchar), ' + ' order by _line) as parts_label,
-        min(_line) as first_line,
-        string_agg(cast(_line as varchar), ',' order by _line) as parts_lines,
-        min(_doc) as parts_doc
-    from part_statements
-    group by _doc_id, fiscal_year, measure, scope, function_lei_code
-    
-
-),
-
-wholes as (
-
-    select * from statements
-    where classification_scheme = 'function' and function_class_level = '类'
-
-),
-
-compared as (
-
-    select
-        'FUN-02' as rule_id,
-        wholes.bureau_id,
-        wholes.bureau_name,
-        wholes.fiscal_year,
-        wholes.scope,
-        wholes.measure,
-        '万元' as value_unit,
-        wholes.item as left_label,
-        wholes.value_wan as left_value,
-        wholes._doc as left_doc,
-        wholes._line as left_line,
-        cast(wholes._line as varchar) as left_lines,
-        wholes._snippet as left_snippet,
-        parts.parts_label as right_label,
-        round(parts.parts_value_wan, 6) as right_value,
-        parts.parts_doc as right_doc,
-        parts.first_line as right_line,
-        parts.parts_lines as right_lines,
-        cast(null as varchar) as right_snippet,
-        cast(null as double) as precision_tolerance
-    from wholes
-    inner join parts
-        on
-            wholes._doc_id = parts._doc_id
-            and wholes.fiscal_year = parts.fiscal_year
-            and wholes.measure = parts.measure
-            and wholes.scope = parts.scope
-            and wholes.function_class_code = parts.group_key
-    -- a whole stated twice (a department-level and a project-level 类) is judged by its closest statement
-    qualify row_number() over (
-        partition by parts._doc_id, parts.fiscal_year, parts.measure, parts.scope, parts.group_key
-        order by abs(wholes.value_wan - parts.parts_value_wan), wholes._line
-    ) = 1
-
-)
+{{ rcn_parts_to_whole(
+    'FUN-02',
+    part_filter=part_filter,
+    group_key='function_lei_code',
+    whole_filter="classification_scheme = 'function' and function_class_level = '类'",
+    whole_key='function_class_code',
+) }}
 
 select * from compared

@@ -13,26 +13,15 @@ indicators as (
 compared as (
 
     select
-        'IND-01' as rule_id,
-        indicators.bureau_id,
-        indicators.bureau_name,
-        indicators.fiscal_year,
-        indicators.scope as scope,
-        cast(null as varchar) as measure,
-        '分' as value_unit,
-        indicators.indicator_name || ' 得分' as left_label,
-        indicators.score as left_value,
-        indicators._doc as left_doc,
-        indicators._line as left_line,
-        cast(indicators._line as varchar) as left_lines,
-        indicators._snippet as left_snippet,
-        indicators.indicator_name || ' 分值' as right_label,
-        indicators.weight as right_value,
-        indicators._doc as right_doc,
-        indicators._line as right_line,
-        cast(indicators._line as varchar) as right_lines,
-        indicators._snippet as right_snippet,
-        cast(null as double) as precision_tolerance
+        {{ rcn_finding_columns(
+            'IND-01', 'indicators', 'indicators',
+            measure='cast(null as varchar)',
+            value_unit='分',
+            left_label="indicators.indicator_name || ' 得分'",
+            left_value='indicators.score',
+            right_label="indicators.indicator_name || ' 分值'",
+            right_value='indicators.weight',
+        ) }}
     from indicators
 
 )

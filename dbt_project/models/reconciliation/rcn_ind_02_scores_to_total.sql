@@ -42,26 +42,15 @@ evaluations as (
 compared as (
 
     select
-        'IND-02' as rule_id,
-        tables.bureau_id,
-        tables.bureau_name,
-        tables.fiscal_year,
-        tables.scope as scope,
-        cast(null as varchar) as measure,
-        '分' as value_unit,
-        'Σ ' || tables.n_rows || ' 项指标得分' as left_label,
-        round(tables.score_sum, 6) as left_value,
-        tables._doc as left_doc,
-        tables._line as left_line,
-        cast(tables._line as varchar) as left_lines,
-        tables._snippet as left_snippet,
-        '自评总分' as right_label,
-        evaluations.score as right_value,
-        evaluations._doc as right_doc,
-        evaluations._line as right_line,
-        cast(evaluations._line as varchar) as right_lines,
-        evaluations._snippet as right_snippet,
-        cast(null as double) as precision_tolerance
+        {{ rcn_finding_columns(
+            'IND-02', 'tables', 'evaluations',
+            measure='cast(null as varchar)',
+            value_unit='分',
+            left_label="'Σ ' || tables.n_rows || ' 项指标得分'",
+            left_value='round(tables.score_sum, 6)',
+            right_label="'自评总分'",
+            right_value='evaluations.score',
+        ) }}
     from tables
     inner join evaluations
         on tables._doc_id = evaluations._doc_id and tables.scope = evaluations.scope

@@ -41,26 +41,13 @@ project_spending as (
 compared as (
 
     select
-        'PRJ-01' as rule_id,
-        project_totals.bureau_id,
-        project_totals.bureau_name,
-        project_totals.fiscal_year,
-        project_spending.scope as scope,
-        'actual' as measure,
-        '万元' as value_unit,
-        'Σ ' || project_totals.n_projects || ' 个项目执行数' as left_label,
-        project_totals.actual_wan as left_value,
-        project_totals._doc as left_doc,
-        project_totals._line as left_line,
-        cast(project_totals._line as varchar) as left_lines,
-        project_totals._snippet as left_snippet,
-        project_spending.item as right_label,
-        project_spending.value_wan as right_value,
-        project_spending._doc as right_doc,
-        project_spending._line as right_line,
-        cast(project_spending._line as varchar) as right_lines,
-        project_spending._snippet as right_snippet,
-        cast(null as double) as precision_tolerance
+        {{ rcn_finding_columns(
+            'PRJ-01', 'project_totals', 'project_spending',
+            scope='project_spending.scope',
+            measure="'actual'",
+            left_label="'Σ ' || project_totals.n_projects || ' 个项目执行数'",
+            left_value='project_totals.actual_wan',
+        ) }}
     from project_totals
     inner join project_spending
         on project_totals._doc_id = project_spending._doc_id and project_totals.fiscal_year = project_spending.fiscal_year

@@ -6,11 +6,7 @@
 -- budget has no value (right side null): always a finding.
 with
 
-statements as (
-
-    select * from {{ ref('int_amount_statements_keyed') }}
-
-),
+{{ rcn_statements() }},
 
 rates as (
 
@@ -28,26 +24,13 @@ budgets as (
 compared as (
 
     select
-        case when rates.classification_scheme = 'three_public' then '3P-02' else 'RATE-01' end as rule_id,
-        rates.bureau_id,
-        rates.bureau_name,
-        rates.fiscal_year,
-        rates.scope,
-        rates.measure,
-        '%' as value_unit,
-        rates.item || ' 执行率/控制率 (stated)' as left_label,
-        rates.stated_pct as left_value,
-        rates._doc as left_doc,
-        rates._line as left_line,
-        cast(rates._line as varchar) as left_lines,
-        rates._snippet as left_snippet,
-        rates.item || ' ' || cast(rates.value_wan as varchar) || ' ÷ ' || budgets.measure || ' ' || cast(budgets.value_wan as varchar) as right_label,
-        case when budgets.value_wan != 0 then round(100.0 * rates.value_wan / budgets.value_wan, 4) end as right_value,
-        budgets._doc as right_doc,
-        budgets._line as right_line,
-        cast(budgets._line as varchar) as right_lines,
-        budgets._snippet as right_snippet,
-        case when rates.stated_pct = round(rates.stated_pct) then 0.5 when rates.stated_pct = round(rates.stated_pct, 1) then 0.05 else 0.005 end as precision_tolerance
+        {{ rcn_stated_pct_columns(
+            none, 'rates', 'budgets',
+            rule_id_expr="case when rates.classification_scheme = 'three_public' then '3P-02' else 'RATE-01' end",
+            left_label="rates.item || ' 执行率/控制率 (stated)'",
+            right_label="rates.item || ' ' || cast(rates.value_wan as varchar) || ' ÷ ' || budgets.measure || ' ' || cast(budgets.value_wan as varchar)",
+            right_value='case when budgets.value_wan != 0 then round(100.0 * rates.value_wan / budgets.value_wan, 4) end',
+        ) }}
     from rates
     inner join budgets
         on rates._doc_id = budgets._doc_id and rates.fiscal_year = budgets.fiscal_year

@@ -5,11 +5,7 @@
 -- the closest one is taken: a share that matches no figure of its document is a finding.
 with
 
-statements as (
-
-    select * from {{ ref('int_amount_statements_keyed') }}
-
-),
+{{ rcn_statements() }},
 
 shares as (
 
@@ -26,26 +22,12 @@ wholes as (
 compared as (
 
     select
-        'RATE-02' as rule_id,
-        shares.bureau_id,
-        shares.bureau_name,
-        shares.fiscal_year,
-        shares.scope,
-        shares.measure,
-        '%' as value_unit,
-        shares.item || ' 占比 (stated)' as left_label,
-        shares.stated_pct as left_value,
-        shares._doc as left_doc,
-        shares._line as left_line,
-        cast(shares._line as varchar) as left_lines,
-        shares._snippet as left_snippet,
-        shares.item || ' ' || cast(shares.value_wan as varchar) || ' ÷ ' || wholes.item || ' ' || cast(wholes.value_wan as varchar) as right_label,
-        round(100.0 * shares.value_wan / wholes.value_wan, 4) as right_value,
-        wholes._doc as right_doc,
-        wholes._line as right_line,
-        cast(wholes._line as varchar) as right_lines,
-        wholes._snippet as right_snippet,
-        case when shares.stated_pct = round(shares.stated_pct) then 0.5 when shares.stated_pct = round(shares.stated_pct, 1) then 0.05 else 0.005 end as precision_tolerance
+        {{ rcn_stated_pct_columns(
+            'RATE-02', 'shares', 'wholes',
+            left_label="shares.item || ' 占比 (stated)'",
+            right_label="shares.item || ' ' || cast(shares.value_wan as varchar) || ' ÷ ' || wholes.item || ' ' || cast(wholes.value_wan as varchar)",
+            right_value='round(100.0 * shares.value_wan / wholes.value_wan, 4)',
+        ) }}
     from shares
     inner join wholes
         on shares._doc_id = wholes._doc_id and shares.fiscal_year = wholes.fiscal_year

@@ -5,11 +5,7 @@
 -- change amount that the same sentence states ("比上年增加 10.02 万元": prior = value − 10.02).
 with
 
-statements as (
-
-    select * from {{ ref('int_amount_statements_keyed') }}
-
-),
+{{ rcn_statements() }},
 
 change_statements as (
 
@@ -97,26 +93,18 @@ resolved as (
 compared as (
 
     select
-        'RATE-03' as rule_id,
-        resolved.bureau_id,
-        resolved.bureau_name,
-        resolved.fiscal_year,
-        resolved.scope,
-        resolved.measure,
-        '%' as value_unit,
-        resolved.item || ' 增长率 (stated)' as left_label,
-        resolved.stated_pct as left_value,
-        resolved._doc as left_doc,
-        resolved._line as left_line,
-        cast(resolved._line as varchar) as left_lines,
-        resolved._snippet as left_snippet,
-        '(' || cast(resolved.value_wan as varchar) || ' − ' || resolved.base_label || ' ' || cast(round(resolved.base_wan, 4) as varchar) || ') ÷ 上年数' as right_label,
-        case when resolved.base_wan != 0 then round(100.0 * (resolved.value_wan - resolved.base_wan) / resolved.base_wan, 4) end as right_value,
-        coalesce(resolved.prior_doc, resolved._doc) as right_doc,
-        coalesce(resolved.prior_line, resolved._line) as right_line,
-        cast(coalesce(resolved.prior_line, resolved._line) as varchar) as right_lines,
-        coalesce(resolved.prior_snippet, resolved._snippet) as right_snippet,
-        case when resolved.stated_pct = round(resolved.stated_pct) then 0.5 when resolved.stated_pct = round(resolved.stated_pct, 1) then 0.05 else 0.005 end as precision_tolerance
+        {{ rcn_stated_pct_columns(
+            'RATE-03', 'resolved', 'resolved',
+            left_label="resolved.item || ' 增长率 (stated)'",
+            right_label="'(' || cast(resolved.value_wan as varchar) || ' − ' || resolved.base_label || ' '"
+                ~ " || cast(round(resolved.base_wan, 4) as varchar) || ') ÷ 上年数'",
+            right_value='case when resolved.base_wan != 0'
+                ~ ' then round(100.0 * (resolved.value_wan - resolved.base_wan) / resolved.base_wan, 4) end',
+            right_doc='coalesce(resolved.prior_doc, resolved._doc)',
+            right_line='coalesce(resolved.prior_line, resolved._line)',
+            right_lines='cast(coalesce(resolved.prior_line, resolved._line) as varchar)',
+            right_snippet='coalesce(resolved.prior_snippet, resolved._snippet)',
+        ) }}
     from resolved
     where not (resolved.base_wan = 0 and resolved.value_wan = 0)
 

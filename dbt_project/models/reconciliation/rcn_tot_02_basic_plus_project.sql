@@ -6,11 +6,7 @@
 -- best match.
 with
 
-statements as (
-
-    select * from {{ ref('int_amount_statements_keyed') }}
-
-),
+{{ rcn_statements() }},
 
 totals as (
 
@@ -48,36 +44,21 @@ operating as (
 compared as (
 
     select
-        'TOT-02' as rule_id,
-        totals.bureau_id,
-        totals.bureau_name,
-        totals.fiscal_year,
-        totals.scope,
-        totals.measure,
-        '万元' as value_unit,
-        totals.item as left_label,
-        totals.value_wan as left_value,
-        totals._doc as left_doc,
-        totals._line as left_line,
-        cast(totals._line as varchar) as left_lines,
-        totals._snippet as left_snippet,
-        '基本支出 ' || cast(basic.value_wan as varchar) || ' + 项目支出 ' || cast(project.value_wan as varchar) || coalesce(' + 经营支出等 ' || cast(operating.value_wan as varchar), '') as right_label,
-        round(basic.value_wan + project.value_wan + coalesce(operating.value_wan, 0), 6) as right_value,
-        basic._doc as right_doc,
-        least(basic._line, project._line) as right_line,
-        cast(basic._line as varchar) || ',' || cast(project._line as varchar) as right_lines,
-        basic._snippet as right_snippet,
-        cast(null as double) as precision_tolerance
+        {{ rcn_finding_columns(
+            'TOT-02', 'totals', 'basic',
+            right_label="'基本支出 ' || cast(basic.value_wan as varchar) || ' + 项目支出 ' || cast(project.value_wan as varchar)"
+                ~ " || coalesce(' + 经营支出等 ' || cast(operating.value_wan as varchar), '')",
+            right_value='round(basic.value_wan + project.value_wan + coalesce(operating.value_wan, 0), 6)',
+            right_line='least(basic._line, project._line)',
+            right_lines="cast(basic._line as varchar) || ',' || cast(project._line as varchar)",
+        ) }}
     from totals
     inner join basic
-        on totals._doc_id = basic._doc_id and totals.fiscal_year = basic.fiscal_year
-            and totals.measure = basic.measure and totals.scope = basic.scope
+        on {{ rcn_join_on('totals', 'basic') }}
     inner join project
-        on totals._doc_id = project._doc_id and totals.fiscal_year = project.fiscal_year
-            and totals.measure = project.measure and totals.scope = project.scope
+        on {{ rcn_join_on('totals', 'project') }}
     left join operating
-        on totals._doc_id = operating._doc_id and totals.fiscal_year = operating.fiscal_year
-            and totals.measure = operating.measure and totals.scope = operating.scope
+        on {{ rcn_join_on('totals', 'operating') }}
     qualify row_number() over (
         partition by totals.amount_fact_id
         order by abs(totals.value_wan - (basic.value_wan + project.value_wan + coalesce(operating.value_wan, 0))),
