@@ -30,7 +30,8 @@ TABLES = {
     size_bytes    bigint not null,
     n_lines       integer not null,
     n_facts       integer not null,
-    loaded_at     timestamp not null
+    loaded_at     timestamp not null,
+    extractor_version varchar            -- hash of the extractor's code that produced the facts
 """,
     "raw_amounts": COMMON + """
     item         varchar not null,

@@ -1,6 +1,8 @@
 """Stage documents and their facts into DuckDB ``raw.*``, keyed by the document's content hash.
 
-* The same bytes again: nothing changes (the document's hash is already staged).
+* The same bytes again, read by the same extractor: nothing changes (hash and extractor version staged).
+* The same bytes read by a changed extractor: its facts are replaced, so a better extractor reaches the
+  warehouse on the next build.
 * A changed file (same file name, new hash): its old facts are replaced, in one transaction.
 * A rejected file: recorded in ``raw.raw_rejections`` with its reason; nothing already staged is touched.
 """
@@ -14,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from .extract import Extraction
+from .extract import EXTRACTOR_VERSION, Extraction
 from .facts import FACT_MODELS
 from .schema import KIND_TABLE, ddl
 
@@ -35,6 +37,8 @@ def connect(db_path: str | Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(db_path))
     for stmt in ddl():
         con.execute(stmt)
+    # warehouses staged before the column existed
+    con.execute("alter table raw.raw_documents add column if not exists extractor_version varchar")
     return con
 
 
@@ -59,10 +63,13 @@ def stage_extraction(con: duckdb.DuckDBPyConnection, ex: Extraction, path: Path 
         The file it was read from.
     """
     doc_id = ex.doc.sha256
-    if con.execute("select 1 from raw.raw_documents where doc_id = ?", [doc_id]).fetchone():
+    if con.execute("select 1 from raw.raw_documents where doc_id = ? and extractor_version = ?",
+                   [doc_id, EXTRACTOR_VERSION]).fetchall():
         con.execute("delete from raw.raw_rejections where doc = ?", [ex.doc.name])
         return StageResult("unchanged")
-    old = [r[0] for r in con.execute("select doc_id from raw.raw_documents where doc = ?", [ex.doc.name]).fetchall()]
+    # the same file staged before (any version), or the same bytes read by an older extractor
+    old = [r[0] for r in con.execute("select doc_id from raw.raw_documents where doc = ? or doc_id = ?",
+                                     [ex.doc.name, doc_id]).fetchall()]
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     con.execute("begin transaction")
     try:
@@ -71,9 +78,11 @@ def stage_extraction(con: duckdb.DuckDBPyConnection, ex: Extraction, path: Path 
                 con.execute(f"delete from raw.{table} where doc_id = ?", [old_id])
         m = ex.meta
         con.execute(
-            "insert into raw.raw_documents values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "insert into raw.raw_documents (doc_id, doc, path, bureau, fiscal_year, doc_type, province, city, "
+            "admin_level, size_bytes, n_lines, n_facts, loaded_at, extractor_version) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [doc_id, ex.doc.name, str(path) if path else None, m.bureau, m.fiscal_year, m.doc_type, m.province,
-             m.city, m.admin_level, ex.doc.size_bytes, len(ex.doc.lines), len(ex.facts), now],
+             m.city, m.admin_level, ex.doc.size_bytes, len(ex.doc.lines), len(ex.facts), now, EXTRACTOR_VERSION],
         )
         for kind, model in FACT_MODELS.items():
             rows = []

@@ -125,3 +125,19 @@ def test_a_one_table_fragment_still_yields_its_facts(tmp_path):
     got = {(f["item"], f["measure"], f["value_wan"]) for f in facts}
     assert got == {("基本支出", "budget_initial", 80.0), ("基本支出", "budget_final", 90.0),
                    ("基本支出", "actual", 88.0)}
+
+
+def test_a_changed_extractor_restages_the_same_bytes(raw_dir, tmp_path, monkeypatch):
+    import ingest.stage
+
+    db = tmp_path / "w.duckdb"
+    assert _ingest(raw_dir, "--db", db).exit_code == 0
+    before = _counts(db)
+    monkeypatch.setattr(ingest.stage, "EXTRACTOR_VERSION", "a-newer-extractor")
+    result = _ingest(raw_dir, "--db", db)
+    assert result.exit_code == 0
+    assert result.stderr.count(": replaced,") == 3
+    assert _counts(db) == before
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("select distinct extractor_version from raw.raw_documents").fetchall() == [
+            ("a-newer-extractor",)]

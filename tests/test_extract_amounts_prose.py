@@ -209,3 +209,17 @@ def test_scope_and_measure_words():
     assert measure_of("年初预算数") == "budget_initial"
     assert measure_of("决算数") == "actual"
     assert measure_of("一般公共预算财政拨款收入") is None
+
+
+@pytest.mark.parametrize("rate", ["控制率为 87.5%", "执行率达 87.5%", "预算完成率 87.5%"])
+def test_a_rate_in_a_later_sentence_goes_to_the_figure_it_names(rate):
+    from ingest.document import document_from_text
+    from ingest.extract import extract_document
+
+    text = ("2019年某县民政局“三公”经费预算为 8 万元。2019年我局“三公”经费实际支出 7 万元，其中公务接待费 7 万元。"
+            f"支出少于年初预算主要是因为厉行节约。“三公”经费{rate}。\n")
+    facts = [f for f in extract_document(document_from_text(text, "rate.txt")).facts if f.kind == "amount"]
+    actual = [f for f in facts if f.item == "三公经费" and f.measure == "actual"]
+    assert len(actual) == 1 and actual[0].pct == 87.5 and actual[0].pct_basis == "completion"
+    # the rate goes to that one figure only
+    assert all(f.pct is None for f in facts if f is not actual[0])

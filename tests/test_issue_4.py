@@ -15,6 +15,7 @@ from tests.issue4_build import ROOT, built_warehouse
 
 # (note, document prefix, rule, left value, right value)
 NOTED = [
+    ("000 #1 三公 控制率 stated 100% vs 1.62 / 3 = 54%", "000", "3P-02", 100.0, 54.0),
     ("000 #2 公用经费 43.72 over its budget 42", "000", "BUD-01", 43.72, 42.0),
     ("000 #6 社保 类 143 vs its 项 140", "000", "FUN-02", 143.0, 140.0),
     ("000 #6 卫生健康 类 8520.88 vs its 项 8523.88", "000", "FUN-02", 8520.88, 8523.88),

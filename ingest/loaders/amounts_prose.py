@@ -478,7 +478,41 @@ def _paragraph_amounts(doc: Document, meta: DocMeta, para: str, p_start: int, ct
             out.append(fact)
         if si + 1 < len(sentences) and facts_here:
             _change_in_next(para, sentences[si + 1], facts_here)
+    _rates_stated_later(para, sentences, out)
     return out
+
+
+# “三公”经费控制率为 100% / 项目支出执行率达 98.5% — a rate in a sentence of its own, no amount in it
+_LATER_RATE = re.compile(r"(?P<label>[^，。；：%\d]{2,16}?)(?:控制率|执行率|完成率|预算完成率)"
+                         r"(?:为|是|达到|达|约为)?\s*(?P<num>\d+(?:\.\d+)?)\s*%")
+
+
+def _rates_stated_later(para: str, sentences: list[tuple[int, int]], facts: list[dict]) -> None:
+    """A rate stated in a later sentence of the paragraph goes to the figure it names (first without a rate).
+
+    Parameters
+    ----------
+    para:
+        The paragraph.
+    sentences:
+        Its sentence bounds.
+    facts:
+        The amounts found in it, in order.
+    """
+    if not facts:
+        return
+    for s0, s1 in sentences:
+        sentence = para[s0:s1]
+        if AMOUNT.search(sentence) or ("率" not in sentence):
+            continue
+        for m in _LATER_RATE.finditer(sentence):
+            label = re.sub(r"[“”\"、\s]", "", m.group("label"))
+            for fact in facts:
+                core = re.sub(r"[“”\"]", "", fact["item"]).replace("合计", "")
+                if (fact["pct"] is None and fact["measure"] == "actual" and len(core) >= 2
+                        and core in label):
+                    fact["pct"], fact["pct_basis"] = parse_number(m.group("num")), "completion"
+                    break
 
 
 def _change_in_next(para: str, bounds: tuple[int, int], facts_here: list[dict]) -> None:
