@@ -22,7 +22,6 @@ import hashlib
 import re
 from bisect import bisect_right
 from collections.abc import Callable
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 

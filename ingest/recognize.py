@@ -38,7 +38,6 @@ _DEPT = "(?:" + "|".join(sorted(map(re.escape, _DEPT_CORES), key=len, reverse=Tr
 _PLACE_WORD = (r"(?:[\u4e00-\u9fa5]{2,12}?(?:自治区|自治州|自治县|自治旗)|[\u4e00-\u9fa5]{1,4}?(?:省|市|州|盟|地区|县|区|旗|新区))")
 _FUNCTION_CHARS = set("我的和在于对由为是了将与及等向从按把被所其本该各全年月日度")
 _PLACE_CHAIN = re.compile(rf"(?P<place>(?:{_PLACE_WORD}){{1,3}})(?P<dept>{_DEPT})")
-_BARE_DEPT = re.compile(rf"(?<![\u4e00-\u9fa5])(?P<dept>{_DEPT})")
 # a place run is 2 to 45 characters long (up to three words of at most 15), so a chain starts 2 to 45 characters
 # before a department name: ``_place_chains`` tries only those starts instead of every character of the text
 _PLACE_RUN_MIN, _PLACE_RUN_MAX = 2, 45

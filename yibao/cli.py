@@ -195,19 +195,8 @@ def docs(db_path, output):
     _err(f"docs site written to {output / 'index.html'} (serve the folder, e.g. python -m http.server -d {output})")
 
 
-def _register_optional() -> None:
-    """Add the commands that live in their own modules."""
-    try:
-        from yibao import cli_query
-    except ImportError:  # pragma: no cover
-        return
-    cli_query.register(cli)
-    from yibao import cli_checks
+# the commands that live in their own modules
+from yibao import cli_checks, cli_query, cli_report  # noqa: E402
 
-    cli_checks.register(cli)
-    from yibao import cli_report
-
-    cli_report.register(cli)
-
-
-_register_optional()
+for _module in (cli_query, cli_checks, cli_report):
+    _module.register(cli)

@@ -394,12 +394,10 @@ def _paragraph_amounts(doc: Document, meta: DocMeta, para: str, p_start: int, ct
             if "其中" in para[s0:a0]:
                 in_list = True
             hit = _find_item(clause)
-            label_region = clause
             if hit is None:
                 # the subject may sit before the clause, in the same sentence (…支出年初预算数为 X，决算数为 Y)
                 wide = para[max(s0, floor):a0]
                 hit = _find_item(wide)
-                label_region = wide
                 if hit is None and facts_here and not _strip_measure(clause):
                     prev = facts_here[-1]
                     hit = (prev["item"], prev["category"], 0)

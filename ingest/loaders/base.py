@@ -2,7 +2,9 @@
 
 A concrete loader sets ``kind`` and implements ``extract()``, which returns *candidates*: dicts holding the
 kind's own contract fields plus ``line`` (1-based original line of the figure's number) and optionally
-``year`` (default: the fiscal year), ``snippet_last`` (last line the snippet must cover) and ``key_extra``.
+``year`` (default: the fiscal year), ``snippet_last`` (last line the snippet must cover) and ``key_extra``
+(the section the statement belongs to, e.g. one table or one project report: repeated statements are
+merged only within a section, so two reports that say the same words stay two).
 The base class adds the common fields, merges repeated statements of one figure (the first line wins),
 keeps conflicting statements, checks every fact against the contract model and stages it.
 
@@ -130,7 +132,8 @@ class FactLoader:
             cand = dict(cand)
             last = cand.pop("snippet_last", None)
             focus = cand.pop("snippet_focus", None)
-            cand.pop("key_extra", None)
+            # the section a statement belongs to (one table, one report): repeats merge only within it
+            section = cand.pop("key_extra", None)
             fact = {
                 "doc": self.doc.name,
                 "bureau": self.meta.bureau,
@@ -143,7 +146,7 @@ class FactLoader:
             for name in fields:
                 if name not in fact:
                     fact[name] = cand.get(name)
-            key = self.dedupe_key(fact)
+            key = (section, self.dedupe_key(fact))
             if key in seen:
                 continue
             seen.add(key)

@@ -247,24 +247,6 @@ class IndicatorLoader(FactLoader):
             out.append(self._fact(offset + c.start() + fig.start("num"), **fields))
         return out
 
-    # ---------------------------------------------------------------------------------- transform
-
-    def transform(self, candidates: Iterable[dict]) -> list[dict]:
-        """Merge repeated statements within one table or report section only (two reports stay apart).
-
-        Parameters
-        ----------
-        candidates:
-            What ``extract()`` returned.
-        """
-        groups: dict[object, list[dict]] = {}
-        for cand in candidates:
-            groups.setdefault(cand.get("key_extra"), []).append(cand)
-        out: list[dict] = []
-        for cands in groups.values():
-            out += super().transform(cands)
-        return sorted(out, key=lambda f: f["line"])
-
     def validate(self, facts: list[dict]):
         """Check each scored group: the points of a table's rows never exceed their weights.
 
