@@ -48,9 +48,11 @@ _NAMED_UNIT = re.compile(r"(?:填报单位|单位名称|部门名称|预算单�
 
 # ------------------------------------------------------------------------------------ document types
 
+_BUDGET_WORDS = r"部门预算(?:公开|情况说明|编制说明)|预算情况说明"
+_BUDGET_TITLE = r".{0,40}\d{4}年(?:度)?部门预算(?!的通知)"  # a title at the very start of the text
 DOC_TYPES = {
     "部门决算": re.compile(r"部门决算(?!数|情况)|决算情况说明|收入支出决算|决算公开"),
-    "部门预算": re.compile(r"部门预算(?:公开|情况说明|编制说明)|^.{0,40}\d{4}年(?:度)?部门预算(?!的通知)|预算情况说明"),
+    "部门预算": re.compile(rf"{_BUDGET_WORDS}|^{_BUDGET_TITLE}"),
     "部门整体支出绩效自评报告": re.compile(r"部门整体支出(?:（\d{4}年度）)?绩效(?:自评|评价)"),
     "项目支出绩效自评": re.compile(r"项目支出绩效自评|项目绩效自评|专项资金绩效自评|项目支出绩效评价"),
 }
@@ -87,13 +89,35 @@ _PROVINCES = ("北京 天津 上海 重庆 河北 山西 内蒙古 辽宁 吉林
 _PROVINCE_WORD = re.compile(r"(" + "|".join(_PROVINCES) + r")(?:省|自治区|壮族自治区|回族自治区|维吾尔自治区|市)")
 
 
-def _split_places(place: str, text: str = "") -> list[str]:
+class _TextCounts:
+    """How often words occur in one text (anywhere, and where they start a name), each counted once."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._any: dict[str, int] = {}
+        self._starts: dict[str, int] = {}
+
+    def count(self, word: str) -> int:
+        n = self._any.get(word)
+        if n is None:
+            n = self._any[word] = self.text.count(word) if self.text else 0
+        return n
+
+    def starts(self, word: str) -> int:
+        n = self._starts.get(word)
+        if n is None:
+            n = self._starts[word] = len(_BOUNDARY(word).findall(self.text))
+        return n
+
+
+def _split_places(place: str, text: str | _TextCounts = "") -> list[str]:
     """Split a run of place words into words, right to left: ``长沙市天心区`` → [``长沙市``, ``天心区``].
 
     A word is accepted when it is a known prefecture or province, or when the text uses it at least twice
     (so ``部门浏阳市`` in ``第一部分 浏阳市…`` yields ``浏阳市``); the word next to the department falls back
     to its shortest reading (a 2-character name and its level) when the text names it only once.
     """
+    counts = text if isinstance(text, _TextCounts) else _TextCounts(text)
     words: list[str] = []
     rest = place
     while rest:
@@ -103,10 +127,10 @@ def _split_places(place: str, text: str = "") -> list[str]:
             if not _plausible_word(word):
                 continue
             # a longer reading wins only where the text never uses the shorter one alone (张家港市, not 门浏阳市)
-            used = text.count(word) if text else 0
+            used = counts.count(word)
             if _prefecture_of(word) or _PROVINCE_WORD.fullmatch(word) or (
-                    used >= 2 and (len(word) <= 3 or used == text.count(rest[-3:])
-                                   or len(_BOUNDARY(word).findall(text)) >= 2)):
+                    used >= 2 and (len(word) <= 3 or used == counts.count(rest[-3:])
+                                   or counts.starts(word) >= 2)):
                 found = word
                 break
         if found is None and not words:
@@ -178,11 +202,12 @@ def _bureau(doc: Document) -> tuple[str | None, list[str]]:
     text = doc.flow
     full_counts: Counter[tuple[str, str]] = Counter()
     split: dict[str, list[str]] = {}  # a place run is split once per document (the split reads the text)
+    counts = _TextCounts(text)  # … and each word is counted in the text once
     for chains in (_place_chains(text), _GENERIC_CHAIN.finditer(text)):
         for m in chains:
             place = m.group("place")
             if place not in split:
-                split[place] = _split_places(place, text)
+                split[place] = _split_places(place, counts)
             words = split[place]
             if words:
                 full_counts[("".join(words), m.group("dept"))] += 1
@@ -207,7 +232,7 @@ def _bureau(doc: Document) -> tuple[str | None, list[str]]:
     for place, _ in variants:
         if len(place) > len(best) and place.endswith(best):
             best = place
-    return best + dept, _split_places(best, text)
+    return best + dept, split[best] if best in split else _split_places(best, counts)
 
 
 def _fiscal_year(doc: Document) -> int | None:
@@ -220,9 +245,19 @@ def _fiscal_year(doc: Document) -> int | None:
     return years.most_common(1)[0][0] if years else None
 
 
+# ``DOC_TYPES`` as searched: a ``^`` branch can only match at the start of the text, so it is tried there
+# alone (a search holding it tries the ``^`` at every character and loses the fast scan for literal words)
+_TYPE_SEARCH: dict[str, tuple[re.Pattern, re.Pattern | None]] = {
+    name: (rx, None) for name, rx in DOC_TYPES.items()}
+_TYPE_SEARCH["部门预算"] = (re.compile(_BUDGET_WORDS), re.compile(_BUDGET_TITLE))
+
+
 def _doc_types(doc: Document) -> list[str]:
     found = []
-    for name, rx in DOC_TYPES.items():
+    for name, (rx, at_start) in _TYPE_SEARCH.items():
+        if at_start is not None and at_start.match(doc.flow):
+            found.append((0, name))
+            continue
         m = rx.search(doc.flow)
         if m:
             found.append((m.start(), name))
@@ -292,4 +327,4 @@ def is_disclosure(doc: Document) -> bool:
     doc:
         The normalized document.
     """
-    return bool(_MONEY.search(doc.flow)) and len(_DISCLOSURE_WORDS.findall(doc.flow)) >= 1
+    return bool(_MONEY.search(doc.flow)) and _DISCLOSURE_WORDS.search(doc.flow) is not None

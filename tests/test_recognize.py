@@ -118,3 +118,22 @@ def test_fragment_without_bureau_or_year():
 def test_disclosure_or_not():
     assert is_disclosure(document_from_text("2022年三公经费支出5万元，较上年下降10%，财政拨款支出减少。"))
     assert not is_disclosure(document_from_text("今天天气很好，我们去公园散步。\n"))
+
+
+@pytest.mark.parametrize("text", [
+    "2023年度部门预算公开\n一、收入支出预算总表",
+    "某某区医疗保障局2023年部门预算\n单位：万元",
+    "2023年部门预算的通知\n预算情况说明",
+    "前言\n" + "一" * 50 + "\n2023年部门预算\n附：预算情况说明",
+    "部门决算说明\n2022年度部门预算编制说明",
+    "项目支出绩效自评报告；部门整体支出（2022年度）绩效自评",
+])
+def test_document_types_found_as_their_patterns_find_them(text):
+    # the fast search of document types (an anchored branch tried at the start only) finds the same types
+    # in the same order as a plain search with each type's pattern
+    from ingest.recognize import DOC_TYPES, _doc_types
+
+    doc = document_from_text(text)
+    plain = sorted((m.start(), name) for name, rx in DOC_TYPES.items() if (m := rx.search(doc.flow)))
+    assert _doc_types(doc) == [name for _, name in plain]
+    assert _doc_types(doc)  # every text above names a type
