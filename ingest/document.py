@@ -96,6 +96,26 @@ def display_width(text: str) -> int:
     return len(text) + len(_NOT_WIDE.sub("", text))
 
 
+# a wide character that never occurs in a disclosure text (a Hangul filler), to cut a joined text into lines
+_WIDE_SEPARATOR = "\u115f"
+
+
+def _display_widths(lines: list[str]) -> list[int]:
+    """``display_width`` of each line, computed in one pass over the lines joined together.
+
+    Parameters
+    ----------
+    lines:
+        Lines without line breaks.
+    """
+    joined = _WIDE_SEPARATOR.join(lines)
+    if joined.count(_WIDE_SEPARATOR) != len(lines) - 1:  # the separator occurs in the text itself
+        return [display_width(x) for x in lines]
+    # the separator is wide, so it survives the sub and still cuts the wide characters line by line
+    wide = _NOT_WIDE.sub("", joined).split(_WIDE_SEPARATOR) if lines else []
+    return [len(x) + len(w) for x, w in zip(lines, wide)]
+
+
 # ----------------------------------------------------------------------------------------------- tables
 
 
@@ -177,7 +197,7 @@ class Document:
         self.clean = [clean_line(x) for x in self.lines]
         # each cleaned line stripped, and its display width (0 for a blank line), computed once
         self._stripped = [x.strip() for x in self.clean]
-        self._widths = [display_width(x) if x else 0 for x in self._stripped]
+        self._widths = _display_widths(self._stripped)
         self.wrapped, self._width = self._measure_wrapping()
         self._build_flow()
         self.tables = self._build_tables()

@@ -120,3 +120,14 @@ def test_every_flow_character_maps_to_a_line_holding_it(lines):
     for i, ch in enumerate(doc.flow):
         if ch != "\n":
             assert ch in clean_line(doc.raw_line(doc.line_of(i)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from("ab 1.万元财政拨款，。（）\t\u3000\u115f%—ｱ한"), max_size=12),
+                max_size=8))
+def test_widths_of_all_lines_at_once_equal_each_line_measured_alone(lines):
+    # the one-pass measure of every line (lines joined by a wide separator) gives each line's own width,
+    # also where the separator itself occurs in the text
+    from ingest.document import _display_widths, display_width
+
+    assert _display_widths(lines) == [display_width(x) for x in lines]

@@ -59,6 +59,8 @@ class Finding:
     line: int | None = None
 
 
+# the fields ``transform`` fills for every fact, whatever its kind
+_COMMON_FIELDS = frozenset(("doc", "bureau", "fiscal_year", "kind", "year", "line", "snippet"))
 _NUMERIC_FIELDS = ("value_wan", "value", "actual", "budget_final", "budget_initial", "score", "execution_rate",
                    "target", "name")
 
@@ -127,7 +129,8 @@ class FactLoader:
             What ``extract()`` returned.
         """
         out, seen = [], set()
-        fields = list(self.model.model_fields)
+        # the contract fields the candidate itself gives (the common ones are set below, in this order)
+        fields = [name for name in self.model.model_fields if name not in _COMMON_FIELDS]
         for cand in sorted(candidates, key=lambda c: c["line"]):
             cand = dict(cand)
             last = cand.pop("snippet_last", None)
@@ -144,8 +147,7 @@ class FactLoader:
                 "snippet": cand.pop("snippet", None),
             }
             for name in fields:
-                if name not in fact:
-                    fact[name] = cand.get(name)
+                fact[name] = cand.get(name)
             key = (section, self.dedupe_key(fact))
             if key in seen:
                 continue
@@ -170,7 +172,7 @@ class FactLoader:
         good = []
         for fact in facts:
             try:
-                good.append(self.model(**fact))
+                good.append(self.model.model_validate(fact))
             except ValidationError as exc:
                 msg = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
                 raise ExtractionError(
