@@ -340,7 +340,11 @@ class Document:
         owners: list[int] = []
         size = 0
         joining = False
-        squeezed = self._squeezed = [""] * len(self._stripped)  # each line squeezed ("" when blank)
+        # each line squeezed ("" when blank), all lines in one pass: the spaces ``squeeze`` drops never
+        # include a line break, and a line break is no Chinese character, so each line comes out as alone
+        # (its own ``strip`` is a no-op: the lines are stripped, and squeezing only drops inner spaces)
+        squeezed = self._squeezed = _SPACE_NEAR_CJK.sub("", "\n".join(self._stripped)).split("\n") \
+            if self._stripped else []
         for n, (text, width) in enumerate(zip(self._stripped, self._widths), 1):
             if not text:
                 continue
@@ -349,11 +353,8 @@ class Document:
             if parts and not joining:
                 parts.append("\n")
                 size += 1
-            piece = squeezed[n - 1] = squeeze(text)
-            if joining and parts and parts[-1] and piece:
-                # a number or a latin word broken across the two lines: join without a gap;
-                # two numbers that happen to meet at a line break stay apart only if both are complete
-                pass
+            # a number or a latin word broken across two joined lines meets again without a gap
+            piece = squeezed[n - 1]
             parts.append(piece)
             size += len(piece)
             joining = self._joins_next(text, width)
@@ -411,7 +412,7 @@ class Document:
                 # a text line inside a flattened table (header, label) is kept as a one-cell row,
                 # a long prose line ends the table
                 if self._widths[i] < 60:
-                    current.rows.append(Row([Cell(squeeze(text), i + 1)], i + 1, "space", stripped[i]))
+                    current.rows.append(Row([Cell(self._squeezed[i], i + 1)], i + 1, "space", stripped[i]))
                 else:
                     close()
             i += 1

@@ -131,3 +131,13 @@ def test_widths_of_all_lines_at_once_equal_each_line_measured_alone(lines):
     from ingest.document import _display_widths, display_width
 
     assert _display_widths(lines) == [display_width(x) for x in lines]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from("a1 .万元，（\t\u3000\u2029\u2028\xa0—"), max_size=10), max_size=8))
+def test_lines_squeezed_together_equal_each_line_squeezed_alone(lines):
+    from ingest.document import squeeze
+
+    doc = document_from_text("\n".join(["标题 2022 年"] + lines) + "\n")
+    assert doc._squeezed == [squeeze(x) for x in doc._stripped]
+    assert doc.compact == [squeeze(x).replace("\t", "") for x in doc.clean]
