@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from ..document import Document
-from ..numbers import AMOUNT, PCT, change_sign, parse_number, to_wan
+from ..numbers import AMOUNT, PCT, UNIT_FACTOR, change_sign, parse_number, to_wan
 from ..vocab import (ALIASES, EXACT_ITEMS, FUNCTION_NAMES, classify_item, function_path, measure_of,
                      normalize_label, scope_of)
 from .base import DocMeta
@@ -112,9 +112,6 @@ _RATE_LEAD = re.compile(r"^[^，。；%]{0,10}(?:执行率|完成率|完成预�
 # clause words that make an amount someone else's money (beneficiaries, the insurance fund), not the bureau's
 _FOREIGN = re.compile(r"基金(?!预算)|参保|报销|追回|节省|节约资金|减轻|救助资金|补偿|垫付|人次|违约金|核算金额")
 
-_HEAD_NUM = re.compile(
-    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]|\d+[、.．](?!\d)|[（(]\d+[）)]、?|第[一二三四五六七八九十]+部分)"
-)
 _HEAD_LEVEL = [
     (re.compile(r"^第[一二三四五六七八九十]+部分"), 0),
     (re.compile(r"^[一二三四五六七八九十]+[、.．]"), 1),
@@ -122,7 +119,12 @@ _HEAD_LEVEL = [
     (re.compile(r"^\d+[、.．](?!\d)"), 3),
     (re.compile(r"^[（(]\d+[）)]"), 4),
 ]
-_LEAD_SPLIT = re.compile(r"(?<=[。；])\s*(?=(?:\d+[、.．](?!\d)|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、))")
+# the same patterns as one alternation, tried in the same order: the number of the capturing group that
+# matched (``lastindex``, the patterns have no group of their own) is the position of the first that matches
+_HEAD_LEVEL_ANY = re.compile("|".join(f"({pat.pattern})" for pat, _ in _HEAD_LEVEL))
+# a numbered lead (1、 （2） 三、) after 。 or ；: the paragraph is cut right after the 。/； (match start + 1);
+# led by the 。/； itself rather than a look-behind, so a search jumps from one 。/； to the next
+_LEAD_SPLIT = re.compile(r"[。；]\s*(?=(?:\d+[、.．](?!\d)|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、))")
 _REPORT_TITLE = re.compile(r"(?:绩效自评报告|绩效评价报告|自评报告|评价报告)$")
 _PAREN_PROJECT = re.compile(r"^[（(](?P<name>[^（()）]{2,40}?)(?:支出)?项目[）)]$")
 _TITLE_PROJECT = re.compile(r"(?:20\d\d年度?)?(?P<name>[^\s，。]{2,30}?(?:资金|经费|专项|项目))\s*(?:部门|项目)?(?:支出)?绩效")
@@ -158,20 +160,23 @@ class _Context:
 _HEAD_FIRST = set("第一二三四五六七八九十（(")
 
 
+# every money unit ``AMOUNT`` can match is a key of ``UNIT_FACTOR`` (``to_wan`` takes it), and each holds one of
+# these characters: a text without any of them holds no amount, and ``AMOUNT`` need not scan it
+_UNIT_CHARS = ("元", "万", "亿")
+if not all(any(c in unit for c in _UNIT_CHARS) for unit in UNIT_FACTOR):  # pragma: no cover
+    raise ImportError("a money unit without 元/万/亿: update _UNIT_CHARS")
+
+
+def _may_hold_amount(text: str) -> bool:
+    """False when ``text`` certainly holds no ``AMOUNT`` (no character of any money unit)."""
+    return "元" in text or "万" in text or "亿" in text
+
+
 def _heading_level(text: str) -> int | None:
     if not text or not (text[0] in _HEAD_FIRST or text[0].isdecimal()):
         return None  # no heading pattern can match
-    for pat, level in _HEAD_LEVEL:
-        if pat.match(text):
-            return level
-    return None
-
-
-def _is_heading(text: str) -> bool:
-    """A short numbered line without an amount, or a line ending in 情况/说明/分析."""
-    if AMOUNT.search(text) or len(text) > 45:
-        return False
-    return bool(_HEAD_NUM.match(text)) or text.endswith(("情况", "说明", "分析", "情况：", "说明："))
+    m = _HEAD_LEVEL_ANY.match(text)
+    return None if m is None else _HEAD_LEVEL[m.lastindex - 1][1]
 
 
 def _clause_start(text: str, end: int, floor: int) -> int:
@@ -303,7 +308,7 @@ def prose_amounts(doc: Document, meta: DocMeta) -> list[dict]:
         w_start = pos
         pos += len(whole) + 1
         if "。" in whole or "；" in whole:  # a lead split follows 。 or ；
-            cuts = [0] + [m.start() for m in _LEAD_SPLIT.finditer(whole)] + [len(whole)]
+            cuts = [0] + [m.start() + 1 for m in _LEAD_SPLIT.finditer(whole)] + [len(whole)]
         else:
             cuts = [0, len(whole)]
         for c0, c1 in zip(cuts, cuts[1:]):
@@ -316,23 +321,38 @@ def _do_para(doc: Document, meta: DocMeta, para: str, p_start: int, ctx: _Contex
              out: list[dict]) -> None:
     """Update the heading context with one paragraph and collect its amounts."""
     text = para.strip()
-    if not text or doc.line_of(p_start) in skip:
+    if not text or skip and doc.line_of(p_start) in skip:
         return
-    has_amount = AMOUNT.search(para) is not None
-    _update_context(ctx, para, has_amount)
+    has_amount = _may_hold_amount(para) and AMOUNT.search(para) is not None
+    _update_context(ctx, text, has_amount)
     if has_amount:
         out.extend(_paragraph_amounts(doc, meta, para, p_start, ctx))
 
 
-def _update_context(ctx: _Context, para: str, has_amount: bool) -> None:
-    """Follow the headings and project titles; ``has_amount``: whether ``para`` states an amount."""
-    text = para.strip()
-    m = _PAREN_PROJECT.match(text)
+def _update_context(ctx: _Context, text: str, has_amount: bool) -> None:
+    """Follow the headings and project titles.
+
+    Parameters
+    ----------
+    ctx:
+        The context, updated in place.
+    text:
+        The paragraph, stripped.
+    has_amount:
+        Whether ``AMOUNT`` finds an amount in the paragraph (stripped or not: an amount starts with a sign or
+        a digit and ends with its unit, so stripping never cuts one).
+    """
+    # a numbered lead or heading starts with a numeral or an opening parenthesis (a superset of what
+    # _PAREN_PROJECT, _LEAD_PROJECT and the heading patterns start with): other texts need none of them
+    numbered = text[:1] in _HEAD_FIRST or text[:1].isdecimal()
+    m = _PAREN_PROJECT.match(text) if numbered else None
     if m:
         ctx.project, ctx.project_kind = m.group("name").strip(), "title"
         return
     short, ctx.last_short = ctx.last_short, (text if len(text) < 40 and not has_amount else "")
-    if len(text) < 60 and _REPORT_TITLE.search(text):
+    # every _REPORT_TITLE word ends in 报告 and the pattern is anchored at the end (a stripped text has no
+    # final line break for ``$`` to stop before)
+    if len(text) < 60 and text.endswith("报告") and _REPORT_TITLE.search(text):
         m = _TITLE_PROJECT.search(text) or _TITLE_PROJECT.search(short + text)
         if m and not has_amount:
             ctx.project, ctx.project_kind = re.sub(r"^.*?20\d\d年度?", "", m.group("name")), "title"
@@ -343,6 +363,8 @@ def _update_context(ctx: _Context, para: str, has_amount: bool) -> None:
     if text.startswith("附件") and len(text) < 20:
         ctx.project, ctx.project_kind, ctx.heads = None, None, {}
         return
+    if not numbered:
+        return  # no lead, no heading (``_heading_level`` is None)
     lead = _LEAD_PROJECT.match(text)
     if lead and (ctx.in_project_section() or not text[lead.end():].strip()) and ctx.project_kind != "title":
         ctx.project, ctx.project_kind = lead.group("name").strip(), "lead"
@@ -351,7 +373,8 @@ def _update_context(ctx: _Context, para: str, has_amount: bool) -> None:
     if level is not None and level <= 2 and first and not lead:
         ctx.heads = {k: v for k, v in ctx.heads.items() if k < level}
         ctx.heads[level] = text[:first.start()]
-    elif level is not None and (_is_heading(text) or lead):
+    # a numbered line (level is not None) is a heading when it is short and states no amount
+    elif level is not None and (lead or not has_amount and len(text) <= 45):
         if lead is None and ctx.project_kind == "lead" and level <= 1:
             ctx.project, ctx.project_kind = None, None
         heading = text if lead is None else ""
