@@ -25,8 +25,8 @@ from dataclasses import dataclass
 
 from ..document import Document
 from ..numbers import AMOUNT, PCT, UNIT_FACTOR, change_sign, parse_number, to_wan
-from ..vocab import (ALIASES, EXACT_ITEMS, FUNCTION_NAMES, classify_item, function_path, measure_of,
-                     normalize_label, scope_of)
+from ..vocab import (_MEASURE_WORDS, ALIASES, EXACT_ITEMS, FUNCTION_NAMES, classify_item, function_path,
+                     measure_of, normalize_label, scope_of)
 from .base import DocMeta
 
 __all__ = ["prose_amounts"]
@@ -96,6 +96,9 @@ def _longest_word_pattern(words: list[str]) -> str:
 
 
 _TERM_RE = re.compile(_longest_word_pattern(_TERMS))
+# what ``classify_item`` says of each term (in its vocabulary spelling), computed once: every match of _TERM_RE
+# is one of _TERMS, and ``classify_item`` depends on nothing but its argument and the vocabulary
+_TERM_CLASS = {t: classify_item(_PROSE_ALIASES.get(t, t)) for t in _TERMS}
 _FUNC_MARK = re.compile(r"[（(](?:类|款|项)[）)]")
 _FUNC_LABEL = re.compile(r"((?:[^，。；：:、,（(）)\s]{2,30}?[（(](?:类|款|项)[）)])+)")
 
@@ -203,7 +206,8 @@ def _adjacent(label: str, end: int) -> bool:
 
 def _find_item(label: str) -> tuple[str, str, int] | None:
     """The known item right before the number at the end of ``label``: (item, category, start offset)."""
-    label = _TRAILING_PAREN.sub("", label)
+    if "）" in label or ")" in label:  # _TRAILING_PAREN needs a closing parenthesis
+        label = _TRAILING_PAREN.sub("", label)
     fl = None
     if _FUNC_MARK.search(label):  # every function label holds a （类）/（款）/（项） mark
         for m in _FUNC_LABEL.finditer(label):
@@ -225,7 +229,7 @@ def _find_item(label: str) -> tuple[str, str, int] | None:
             continue  # 财政拨款 qualifies the item before it (“三公”经费财政拨款支出)
         raw = term
         term = _PROSE_ALIASES.get(term, term)
-        got = classify_item(term)
+        got = _TERM_CLASS[raw]  # == classify_item(term)
         if got is None:
             return None
         item, cat = got
@@ -237,9 +241,32 @@ def _find_item(label: str) -> tuple[str, str, int] | None:
     return None
 
 
+# every measure word of ``measure_of`` (and the bare 预算 of its fallback) holds one of these characters; it
+# looks for them in the text less spaces and some words, which has no character the text has not: a text
+# without any of them has no measure (None).  A measure word without any disables the pre-filter.
+_MEASURE_CHARS: frozenset[str] | None = frozenset("预批调决实执数")
+if not all(_MEASURE_CHARS.intersection(w) for w in [w for w, _ in _MEASURE_WORDS] + ["预算"]):  # pragma: no cover
+    _MEASURE_CHARS = None
+
+
+def _measure_of(text: str, fallback: bool = True) -> str | None:
+    """``measure_of(text, fallback)``, without its work when ``text`` holds no character of a measure word.
+
+    Parameters
+    ----------
+    text:
+        The words before an amount.
+    fallback:
+        Whether a bare 预算 means the initial budget.
+    """
+    if _MEASURE_CHARS is not None and _MEASURE_CHARS.isdisjoint(text):
+        return None
+    return measure_of(text, fallback)
+
+
 def _pct_after(text: str, start: int, stop: int) -> tuple[float | None, str | None]:
     """The first percentage in text[start:stop] and its basis."""
-    m = PCT.search(text, start, stop)
+    m = PCT.search(text, start, stop) if text.find("%", start, stop) >= 0 else None  # PCT ends in %
     if not m:
         return None, None
     value = parse_number(m.group("num"))
@@ -261,7 +288,7 @@ def _pct_after(text: str, start: int, stop: int) -> tuple[float | None, str | No
 
 
 def _prior_year(label: str, fiscal_year: int | None) -> int | None:
-    if not fiscal_year:
+    if not fiscal_year or "年" not in label:  # every _YEAR match holds 年
         return None
     for m in _YEAR.finditer(label):
         y = int(m.group(1))
@@ -453,7 +480,7 @@ def _paragraph_amounts(doc: Document, meta: DocMeta, para: str, p_start: int, ct
             if value is None:
                 continue
             # measure
-            measure = measure_of(clause, fallback=not ctx.project)
+            measure = _measure_of(clause, fallback=not ctx.project)
             if quoted:
                 measure = _project_measure(para[s0:found[0][0]], "") or measure
             elif ctx.project and (measure is None or measure == "budget_initial" and "年初" not in clause):
@@ -461,7 +488,7 @@ def _paragraph_amounts(doc: Document, meta: DocMeta, para: str, p_start: int, ct
             if measure is None and facts_here and (in_list or not _strip_measure(clause) and hit and hit[2] == 0):
                 measure = facts_here[-1]["measure"]
             if measure is None:
-                measure = measure_of(para[max(s0, floor):a0]) if hit is not None else None
+                measure = _measure_of(para[max(s0, floor):a0]) if hit is not None else None
             measure = measure or "actual"
             # scope
             scope = _scope(item, category, clause, para, a1, ctx, facts_here, in_list)
@@ -524,7 +551,7 @@ def _rates_stated_later(para: str, sentences: list[tuple[int, int]], facts: list
         return
     for s0, s1 in sentences:
         sentence = para[s0:s1]
-        if AMOUNT.search(sentence) or ("率" not in sentence):
+        if "率" not in sentence or AMOUNT.search(sentence):  # the cheap test first
             continue
         for m in _LATER_RATE.finditer(sentence):
             label = re.sub(r"[“”\"、\s]", "", m.group("label"))
@@ -539,7 +566,7 @@ def _rates_stated_later(para: str, sentences: list[tuple[int, int]], facts: list
 def _change_in_next(para: str, bounds: tuple[int, int], facts_here: list[dict]) -> None:
     """``X 2529.41万元。与2020年相比，X增加997.29万元，增长65.09%``: the change goes to X."""
     nxt = para[bounds[0]:bounds[1]]
-    m = PCT.search(nxt)
+    m = PCT.search(nxt) if "%" in nxt else None  # PCT ends in %
     if not m or not change_sign(nxt[:m.start()]):
         return
     for a in AMOUNT.finditer(nxt, 0, m.start()):
@@ -572,6 +599,9 @@ def _project_measure(sentence: str, clause: str) -> str | None:
     return None
 
 
+_SCOPE_AFTER = re.compile(r"[^。；]{0,20}?为(一般公共预算财政拨款|政府性基金预算财政拨款|财政拨款)")
+
+
 def _scope(item, category, clause, para, a1, ctx: _Context, facts_here, in_list) -> str:
     if ctx.project and category == "other":
         return f"project:{ctx.project}"
@@ -593,7 +623,7 @@ def _scope(item, category, clause, para, a1, ctx: _Context, facts_here, in_list)
         if s != "all":
             return s
         s = scope_of(after[:close if close > 0 else 60].replace("为", ""))
-    m = re.match(r"[^。；]{0,20}?为(一般公共预算财政拨款|政府性基金预算财政拨款|财政拨款)", after)
+    m = _SCOPE_AFTER.match(after) if "拨款" in after else None  # each _SCOPE_AFTER word holds 拨款
     if m:
         return scope_of(m.group(1))
     if facts_here and in_list:
