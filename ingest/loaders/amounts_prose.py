@@ -108,6 +108,9 @@ _YEAR = re.compile(r"(?<![较比与同])(20\d\d|19\d\d)\s*年(?!度?[末底])")
 _CHANGE_BEFORE = re.compile(r"(?:增加|减少|增长|下降|降低|上升|节约|节省|压减|缩减|减|增|多支|少支|超支|相比|变动)了?[为约达]?\s*$")
 _APPROX_AFTER = re.compile(r"^\s*(?:余|多|以上|以下|左右)")
 _BARE_NUMBER = re.compile(r"\s*(?P<num>\d+(?:\.\d+)?)\s*[，,](?=\s*占)")
+# the end of every _BARE_NUMBER match: its last digit, then ，/, and 占 (the only digit here is the first
+# character, so a scan for it stops at the last digit of every bare number)
+_BARE_END = re.compile(r"\d\s*[，,]\s*占")
 _SHARE_LEAD = re.compile(r"^\s*占[^，。；%\d]{0,12}(?P<num>\d+(?:\.\d+)?)\s*%")
 _RATE_WORDS = re.compile(r"完成|执行率|执行进度|支付进度|支出进度|使用率|控制率|到位率|拨付率")
 _SHARE_WORDS = re.compile(r"占")
@@ -418,12 +421,17 @@ def _paragraph_amounts(doc: Document, meta: DocMeta, para: str, p_start: int, ct
     # sentences
     bounds = [0] + [m.end() for m in _SENT_END.finditer(para)] + [len(para)]
     sentences = [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1) if bounds[i + 1] > bounds[i]]
+    # a bare number after a label in a sentence ends at or after the sentence's start: no _BARE_END there,
+    # no bare number, and no need to look for labels
+    last_bare = -1
+    for m in _BARE_END.finditer(para):
+        last_bare = m.start()
     for si, (s0, s1) in enumerate(sentences):
         found = []
         for m in AMOUNT.finditer(para, s0, s1):
             found.append((m.start(), m.end(), m.group("num"), m.group("unit")))
         # a bare number right after a known label, followed by ，占…%
-        for m in _TERM_RE.finditer(para, s0, s1):
+        for m in _TERM_RE.finditer(para, s0, s1) if last_bare >= s0 else ():
             b = _BARE_NUMBER.match(para, m.end())
             if b and not any(f[0] <= b.start("num") < f[1] for f in found):
                 found.append((b.start("num"), b.end("num"), b.group("num"), None))
