@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from ..document import Document
 from ..numbers import AMOUNT, PCT, UNIT_FACTOR, change_sign, parse_number, to_wan
-from ..vocab import (_MEASURE_WORDS, ALIASES, EXACT_ITEMS, FUNCTION_NAMES, classify_item, function_path,
+from ..vocab import (_MEASURE_WORDS, _SCOPE_WORDS, ALIASES, EXACT_ITEMS, FUNCTION_NAMES, classify_item, function_path,
                      measure_of, normalize_label, scope_of)
 from .base import DocMeta
 
@@ -153,7 +153,7 @@ class _Context:
         for level in sorted(self.heads, reverse=True):
             if "拨款" not in self.heads[level]:
                 continue
-            s = scope_of(self.heads[level])
+            s = _scope_of(self.heads[level])
             if s != "all":
                 return s
         return "all"
@@ -262,9 +262,43 @@ def _measure_of(text: str, fallback: bool = True) -> str | None:
     fallback:
         Whether a bare 预算 means the initial budget.
     """
-    if _MEASURE_CHARS is not None and _MEASURE_CHARS.isdisjoint(text):
+    if not text or _MEASURE_CHARS is not None and _MEASURE_CHARS.isdisjoint(text):
         return None
     return measure_of(text, fallback)
+
+
+# every scope word of ``scope_of`` holds one of these characters; it looks for them in the text less its
+# spaces: a text without any of them speaks of all the money.  A scope word without any disables the pre-filter.
+_SCOPE_CHARS: frozenset[str] | None = frozenset("拨性般")
+if not all(_SCOPE_CHARS.intersection(w) for w, _ in _SCOPE_WORDS):  # pragma: no cover
+    _SCOPE_CHARS = None
+
+
+def _scope_of(text: str) -> str:
+    """``scope_of(text)``, without its work when ``text`` holds no character of a scope word.
+
+    Parameters
+    ----------
+    text:
+        A heading or the words around an amount.
+    """
+    if not text or _SCOPE_CHARS is not None and _SCOPE_CHARS.isdisjoint(text):
+        return "all"
+    return scope_of(text)
+
+
+def _parse_number(num: str) -> float | None:
+    """``parse_number(num)`` of a number matched by ``AMOUNT`` or ``_BARE_NUMBER``.
+
+    An ASCII one (``1,234.56``, ``-5``) needs none of ``parse_number``'s cleaning: less its commas it is what
+    ``float`` reads (sign, digits, a decimal part); other digits (full-width …) go through ``parse_number``.
+
+    Parameters
+    ----------
+    num:
+        The matched number.
+    """
+    return float(num.replace(",", "")) if num.isascii() else parse_number(num)
 
 
 def _pct_after(text: str, start: int, stop: int) -> tuple[float | None, str | None]:
@@ -423,6 +457,8 @@ def _paragraph_amounts(doc: Document, meta: DocMeta, para: str, p_start: int, ct
     sentences = [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1) if bounds[i + 1] > bounds[i]]
     # a bare number after a label in a sentence ends at or after the sentence's start: no _BARE_END there,
     # no bare number, and no need to look for labels
+    # the headings' scope: the context does not change within the paragraph
+    ctx_scope = ctx.scope()
     last_bare = -1
     for m in _BARE_END.finditer(para):
         last_bare = m.start()
@@ -454,8 +490,8 @@ def _paragraph_amounts(doc: Document, meta: DocMeta, para: str, p_start: int, ct
             hit = _find_item(clause)
             if hit is None:
                 # the subject may sit before the clause, in the same sentence (…支出年初预算数为 X，决算数为 Y)
-                wide = para[max(s0, floor):a0]
-                hit = _find_item(wide)
+                w0 = max(s0, floor)
+                hit = _find_item(para[w0:a0]) if w0 != c0 else None  # the same text: the same answer
                 if hit is None and facts_here and not _strip_measure(clause):
                     prev = facts_here[-1]
                     hit = (prev["item"], prev["category"], 0)
@@ -480,11 +516,12 @@ def _paragraph_amounts(doc: Document, meta: DocMeta, para: str, p_start: int, ct
             if _FOREIGN.search(clause) and category not in ("function", "three_public") \
                     and not (ctx.project and item == "年度资金总额"):
                 continue
-            if "涉及" in para[max(s0, a0 - 40):a0]:
+            if para.find("涉及", max(s0, a0 - 40), a0) >= 0:
                 continue  # coverage of an evaluation (涉及…资金 X 万元), not a budget line
             if item in _AMBIGUOUS and facts_here and facts_here[-1]["category"] in ("function", "nature"):
                 category = facts_here[-1]["category"]
-            value = to_wan(parse_number(num), unit) if unit else parse_number(num)
+            value = _parse_number(num)
+            value = to_wan(value, unit) if unit else value
             if value is None:
                 continue
             # measure
@@ -499,7 +536,7 @@ def _paragraph_amounts(doc: Document, meta: DocMeta, para: str, p_start: int, ct
                 measure = _measure_of(para[max(s0, floor):a0]) if hit is not None else None
             measure = measure or "actual"
             # scope
-            scope = _scope(item, category, clause, para, a1, ctx, facts_here, in_list)
+            scope = _scope(item, category, clause, para, a1, ctx, facts_here, in_list, ctx_scope)
             # prior-year figure
             year = _prior_year(para[s0:a0] if not facts_here else clause, fy)
             if year is None and facts_here and facts_here[-1].get("year") != fy and not _YEAR.search(clause):
@@ -610,33 +647,34 @@ def _project_measure(sentence: str, clause: str) -> str | None:
 _SCOPE_AFTER = re.compile(r"[^。；]{0,20}?为(一般公共预算财政拨款|政府性基金预算财政拨款|财政拨款)")
 
 
-def _scope(item, category, clause, para, a1, ctx: _Context, facts_here, in_list) -> str:
+def _scope(item, category, clause, para, a1, ctx: _Context, facts_here, in_list, ctx_scope: str) -> str:
+    """The scope of an amount; ``ctx_scope``: ``ctx.scope()`` (computed once per paragraph)."""
     if ctx.project and category == "other":
         return f"project:{ctx.project}"
     if ctx.project and (item in ("年度资金总额", "本年结余") or category == "source" and ctx.project_kind):
         if item in ("年度资金总额", "本年结余"):
             return f"project:{ctx.project}"
-    own = scope_of(item)
+    own = _scope_of(item)
     if own in ("general_public", "gov_fund"):
         return own
     k = clause.find(item[:2]) if item else -1
     before = clause[:k] if k > 0 else ("" if item and item[:2] in clause else clause)
-    s = scope_of(before)
+    s = _scope_of(before)
     if s != "all":
         return s
     after = para[a1:a1 + 60]
     if after.startswith(("（", "(")):
         close = after.find("）")
-        s = scope_of(after[:close if close > 0 else 60])
+        s = _scope_of(after[:close if close > 0 else 60])
         if s != "all":
             return s
-        s = scope_of(after[:close if close > 0 else 60].replace("为", ""))
+        s = _scope_of(after[:close if close > 0 else 60].replace("为", ""))
     m = _SCOPE_AFTER.match(after) if "拨款" in after else None  # each _SCOPE_AFTER word holds 拨款
     if m:
-        return scope_of(m.group(1))
+        return _scope_of(m.group(1))
     if facts_here and in_list:
         return facts_here[-1]["scope"] if facts_here[-1]["category"] != "source" else "all"
-    s = ctx.scope()
+    s = ctx_scope
     if s != "all" and category != "source":
         return s
     if category == "three_public":
