@@ -164,6 +164,7 @@ class _Context:
 
 # every numbered heading starts with one of these characters (or a digit)
 _HEAD_FIRST = set("第一二三四五六七八九十（(")
+_OPEN_PAREN = ("（", "(")
 
 
 # every money unit ``AMOUNT`` can match is a key of ``UNIT_FACTOR`` (``to_wan`` takes it), and each holds one of
@@ -371,13 +372,15 @@ def prose_amounts(doc: Document, meta: DocMeta) -> list[dict]:
     for whole in flow.split("\n"):
         w_start = pos
         pos += len(whole) + 1
+        # the paragraphs of the line: cut right after the 。/； of each lead split (never its last character,
+        # a lead follows), so every piece is non-empty
+        c0 = 0
         if "。" in whole or "；" in whole:  # a lead split follows 。 or ；
-            cuts = [0] + [m.start() + 1 for m in _LEAD_SPLIT.finditer(whole)] + [len(whole)]
-        else:
-            cuts = [0, len(whole)]
-        for c0, c1 in zip(cuts, cuts[1:]):
-            if c1 > c0:
-                _do_para(doc, meta, whole[c0:c1], w_start + c0, ctx, skip, out)
+            for m in _LEAD_SPLIT.finditer(whole):
+                _do_para(doc, meta, whole[c0:m.start() + 1], w_start + c0, ctx, skip, out)
+                c0 = m.start() + 1
+        if c0 < len(whole):
+            _do_para(doc, meta, whole[c0:], w_start + c0, ctx, skip, out)
     return out
 
 
@@ -408,8 +411,9 @@ def _update_context(ctx: _Context, text: str, has_amount: bool) -> None:
     """
     # a numbered lead or heading starts with a numeral or an opening parenthesis (a superset of what
     # _PAREN_PROJECT, _LEAD_PROJECT and the heading patterns start with): other texts need none of them
-    numbered = text[:1] in _HEAD_FIRST or text[:1].isdecimal()
-    m = _PAREN_PROJECT.match(text) if numbered else None
+    lead_char = text[:1]
+    numbered = lead_char in _HEAD_FIRST or lead_char.isdecimal()
+    m = _PAREN_PROJECT.match(text) if lead_char in _OPEN_PAREN else None  # it starts with [（(]
     if m:
         ctx.project, ctx.project_kind = m.group("name").strip(), "title"
         return
@@ -429,7 +433,8 @@ def _update_context(ctx: _Context, text: str, has_amount: bool) -> None:
         return
     if not numbered:
         return  # no lead, no heading (``_heading_level`` is None)
-    lead = _LEAD_PROJECT.match(text)
+    # it starts with a digit or [（(]
+    lead = _LEAD_PROJECT.match(text) if lead_char in _OPEN_PAREN or lead_char.isdecimal() else None
     if lead and (ctx.in_project_section() or not text[lead.end():].strip()) and ctx.project_kind != "title":
         ctx.project, ctx.project_kind = lead.group("name").strip(), "lead"
     level = _heading_level(text)
