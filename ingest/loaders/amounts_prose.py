@@ -245,12 +245,17 @@ def _find_item(label: str) -> tuple[str, str, int] | None:
     return None
 
 
+def _any_char(chars: str, words: list[str]) -> re.Pattern | None:
+    """A pattern finding any of ``chars`` in a text; None when one of ``words`` holds none of them."""
+    if not all(set(chars).intersection(w) for w in words):  # pragma: no cover
+        return None
+    return re.compile("[" + re.escape(chars) + "]")
+
+
 # every measure word of ``measure_of`` (and the bare 预算 of its fallback) holds one of these characters; it
 # looks for them in the text less spaces and some words, which has no character the text has not: a text
 # without any of them has no measure (None).  A measure word without any disables the pre-filter.
-_MEASURE_CHARS: frozenset[str] | None = frozenset("预批调决实执数")
-if not all(_MEASURE_CHARS.intersection(w) for w in [w for w, _ in _MEASURE_WORDS] + ["预算"]):  # pragma: no cover
-    _MEASURE_CHARS = None
+_MEASURE_CHAR = _any_char("预批调决实执数", [w for w, _ in _MEASURE_WORDS] + ["预算"])
 
 
 def _measure_of(text: str, fallback: bool = True) -> str | None:
@@ -263,16 +268,14 @@ def _measure_of(text: str, fallback: bool = True) -> str | None:
     fallback:
         Whether a bare 预算 means the initial budget.
     """
-    if not text or _MEASURE_CHARS is not None and _MEASURE_CHARS.isdisjoint(text):
+    if not text or _MEASURE_CHAR is not None and not _MEASURE_CHAR.search(text):
         return None
     return measure_of(text, fallback)
 
 
 # every scope word of ``scope_of`` holds one of these characters; it looks for them in the text less its
 # spaces: a text without any of them speaks of all the money.  A scope word without any disables the pre-filter.
-_SCOPE_CHARS: frozenset[str] | None = frozenset("拨性般")
-if not all(_SCOPE_CHARS.intersection(w) for w, _ in _SCOPE_WORDS):  # pragma: no cover
-    _SCOPE_CHARS = None
+_SCOPE_CHAR = _any_char("拨性般", [w for w, _ in _SCOPE_WORDS])
 
 
 def _scope_of(text: str) -> str:
@@ -283,13 +286,13 @@ def _scope_of(text: str) -> str:
     text:
         A heading or the words around an amount.
     """
-    if not text or _SCOPE_CHARS is not None and _SCOPE_CHARS.isdisjoint(text):
+    if not text or _SCOPE_CHAR is not None and not _SCOPE_CHAR.search(text):
         return "all"
     return scope_of(text)
 
 
 def _parse_number(num: str) -> float | None:
-    """``parse_number(num)`` of a number matched by ``AMOUNT`` or ``_BARE_NUMBER``.
+    """``parse_number(num)`` of a number matched by ``AMOUNT``, ``PCT`` or ``_BARE_NUMBER``.
 
     An ASCII one (``1,234.56``, ``-5``) needs none of ``parse_number``'s cleaning: less its commas it is what
     ``float`` reads (sign, digits, a decimal part); other digits (full-width …) go through ``parse_number``.
@@ -307,7 +310,7 @@ def _pct_after(text: str, start: int, stop: int) -> tuple[float | None, str | No
     m = PCT.search(text, start, stop) if text.find("%", start, stop) >= 0 else None  # PCT ends in %
     if not m:
         return None, None
-    value = parse_number(m.group("num"))
+    value = _parse_number(m.group("num"))
     between = text[start:m.start()]
     # the percentage's own lead words: after the last comma before it
     lead = between[max(between.rfind("，"), between.rfind(","), between.rfind("；")) + 1:]
@@ -460,17 +463,15 @@ def _paragraph_amounts(doc: Document, meta: DocMeta, para: str, p_start: int, ct
     # sentences
     bounds = [0] + [m.end() for m in _SENT_END.finditer(para)] + [len(para)]
     sentences = [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1) if bounds[i + 1] > bounds[i]]
-    # a bare number after a label in a sentence ends at or after the sentence's start: no _BARE_END there,
-    # no bare number, and no need to look for labels
     # the headings' scope: the context does not change within the paragraph
     ctx_scope = ctx.scope()
+    # a bare number after a label in a sentence ends at or after the sentence's start: no _BARE_END there,
+    # no bare number, and no need to look for labels
     last_bare = -1
     for m in _BARE_END.finditer(para):
         last_bare = m.start()
     for si, (s0, s1) in enumerate(sentences):
-        found = []
-        for m in AMOUNT.finditer(para, s0, s1):
-            found.append((m.start(), m.end(), m.group("num"), m.group("unit")))
+        found = [m.span() + m.group("num", "unit") for m in AMOUNT.finditer(para, s0, s1)]
         # a bare number right after a known label, followed by ，占…%
         for m in _TERM_RE.finditer(para, s0, s1) if last_bare >= s0 else ():
             b = _BARE_NUMBER.match(para, m.end())
@@ -485,12 +486,11 @@ def _paragraph_amounts(doc: Document, meta: DocMeta, para: str, p_start: int, ct
             prev_end = a1
             if _APPROX_AFTER.match(para, a1):
                 continue
-            before = para[floor:a0]
-            if _CHANGE_BEFORE.search(before):
+            if _CHANGE_BEFORE.search(para, floor, a0):  # in para[floor:a0] (no look-behind; $ at a0)
                 continue  # a change amount: not a figure of its own
             c0 = _clause_start(para, a0, floor)
             clause = para[c0:a0]
-            if "其中" in para[s0:a0]:
+            if not in_list and para.find("其中", s0, a0) >= 0:
                 in_list = True
             hit = _find_item(clause)
             if hit is None:
@@ -556,7 +556,9 @@ def _paragraph_amounts(doc: Document, meta: DocMeta, para: str, p_start: int, ct
             # percentage: up to the next figure (not a change amount) in the sentence
             stop = s1
             for b0, b1, _n, _u in found[idx + 1:]:
-                if not _CHANGE_BEFORE.search(para[a1:b0]) and not _CHANGE_BEFORE.search(para[max(a1, b0 - 12):b0]):
+                # (a change word at the end of para[max(a1, b0 - 12):b0] is one at the end of para[a1:b0]: the
+                # first test decides)
+                if not _CHANGE_BEFORE.search(para, a1, b0):
                     stop = b0
                     break
             pct, basis = _pct_after(para, a1, stop)
