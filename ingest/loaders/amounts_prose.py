@@ -214,11 +214,13 @@ _FILLER = re.compile(
     r"为|是|达到?|共计|共|合计|计|了|的|书|列支|安排|[\s“”\"「」:：]"
 )
 _TRAILING_PAREN = re.compile(r"[（(][^（()）]*[）)]\s*$")
+_LEAD_DIGITS = re.compile(r"^[\d.．、\s]+")
+_ADDED_BEFORE = re.compile(r"(?:增拨|追加)[^，。；]{0,4}$")
 
 
 def _adjacent(label: str, end: int) -> bool:
     """Whether only measure words stand between ``label[end:]`` and the number."""
-    return not _FILLER.sub("", label[end:])
+    return end >= len(label) or not _FILLER.sub("", label[end:])
 
 
 def _find_item(label: str) -> tuple[str, str, int] | None:
@@ -231,7 +233,7 @@ def _find_item(label: str) -> tuple[str, str, int] | None:
             fl = m
     if fl is not None and _adjacent(label, fl.end()):
         names = [n for n in _FUNC_MARK.split(fl.group(1)) if n]
-        names = [normalize_label(re.sub(r"^[\d.．、\s]+", "", n)) for n in names]
+        names = [normalize_label(_LEAD_DIGITS.sub("", n)) for n in names]
         names = [n for n in names if n]
         if names:
             return function_path(names), "function", fl.start()
@@ -252,7 +254,7 @@ def _find_item(label: str) -> tuple[str, str, int] | None:
         item, cat = got
         if "三公" in term:
             item, cat = "三公经费", "three_public"
-        if raw in _SCOPE_TERMS and re.search(r"(?:增拨|追加)[^，。；]{0,4}$", label[:best.start()]):
+        if raw in _SCOPE_TERMS and _ADDED_BEFORE.search(label, 0, best.start()):  # in label[:best.start()]
             item = "调整增拨" + raw
         return item, cat, best.start()
     return None
@@ -628,6 +630,9 @@ def _rates_stated_later(para: str, sentences: list[tuple[int, int]], facts: list
                     break
 
 
+_PLAIN_NOISE = re.compile(r"[、“”\s]")
+
+
 def _change_in_next(para: str, bounds: tuple[int, int], facts_here: list[dict]) -> None:
     """``X 2529.41万元。与2020年相比，X增加997.29万元，增长65.09%``: the change goes to X."""
     nxt = para[bounds[0]:bounds[1]]
@@ -637,7 +642,7 @@ def _change_in_next(para: str, bounds: tuple[int, int], facts_here: list[dict]) 
     for a in _AMOUNT.finditer(nxt, 0, m.start()):
         if not _CHANGE_BEFORE.search(nxt[:a.start()]):
             return  # the sentence states a figure of its own
-    plain = re.sub(r"[、“”\s]", "", nxt[:m.start()])
+    plain = _PLAIN_NOISE.sub("", nxt[:m.start()])
     for fact in facts_here:
         core = fact["item"].replace("经费", "").replace("合计", "")
         if fact["pct"] is None and core and core[:4] in plain:
@@ -646,12 +651,13 @@ def _change_in_next(para: str, bounds: tuple[int, int], facts_here: list[dict]) 
             return
 
 
+_YEAR_WORD = re.compile(r"20\d\d\s*年度?")
 _MEASURE_ONLY = re.compile(r"年初|预算|全年|决算|实际|执行|支出|数|为|共|计|合计|了|的|书|本年")
 
 
 def _strip_measure(clause: str) -> str:
     """What is left of a clause after measure words and years: empty means 'the same item as before'."""
-    t = re.sub(r"20\d\d\s*年度?", "", clause)
+    t = _YEAR_WORD.sub("", clause)
     return _MEASURE_ONLY.sub("", t).strip(" ：:，,")
 
 
