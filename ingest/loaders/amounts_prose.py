@@ -228,7 +228,8 @@ def _find_item(label: str) -> tuple[str, str, int] | None:
     if "）" in label or ")" in label:  # _TRAILING_PAREN needs a closing parenthesis
         label = _TRAILING_PAREN.sub("", label)
     fl = None
-    if _FUNC_MARK.search(label):  # every function label holds a （类）/（款）/（项） mark
+    # every function label holds a （类）/（款）/（项） mark
+    if ("类" in label or "款" in label or "项" in label) and _FUNC_MARK.search(label):
         for m in _FUNC_LABEL.finditer(label):
             fl = m
     if fl is not None and _adjacent(label, fl.end()):
@@ -390,10 +391,11 @@ def prose_amounts(doc: Document, meta: DocMeta) -> list[dict]:
     for whole in flow.split("\n"):
         w_start = pos
         pos += len(whole) + 1
-        # the paragraphs of the line: cut right after the 。/； of each lead split (never its last character,
-        # a lead follows), so every piece is non-empty
+        # the paragraphs of the line: cut right after the 。/； of each lead split (never the line's last
+        # character, a lead follows it), so every piece is non-empty
         c0 = 0
-        if "。" in whole or "；" in whole:  # a lead split follows 。 or ；
+        end = len(whole) - 1
+        if whole.find("。", 0, end) >= 0 or whole.find("；", 0, end) >= 0:
             for m in _LEAD_SPLIT.finditer(whole):
                 _do_para(doc, meta, whole[c0:m.start() + 1], w_start + c0, ctx, skip, out)
                 c0 = m.start() + 1
@@ -451,8 +453,9 @@ def _update_context(ctx: _Context, text: str, has_amount: bool) -> None:
         return
     if not numbered:
         return  # no lead, no heading (``_heading_level`` is None)
-    # it starts with a digit or [（(]
-    lead = _LEAD_PROJECT.match(text) if lead_char in _OPEN_PAREN or lead_char.isdecimal() else None
+    # it starts with a digit or [（(] and holds a colon
+    lead = _LEAD_PROJECT.match(text) if (lead_char in _OPEN_PAREN or lead_char.isdecimal()) \
+        and ("：" in text or ":" in text) else None
     if lead and (ctx.in_project_section() or not text[lead.end():].strip()) and ctx.project_kind != "title":
         ctx.project, ctx.project_kind = lead.group("name").strip(), "lead"
     level = _heading_level(text)
@@ -533,7 +536,7 @@ def _paragraph_amounts(doc: Document, meta: DocMeta, para: str, p_start: int, ct
                     item, category = "年度资金总额", "total"
             if item is None:
                 continue
-            if _FOREIGN.search(clause) and category not in ("function", "three_public") \
+            if category not in ("function", "three_public") and _FOREIGN.search(clause) \
                     and not (ctx.project and item == "年度资金总额"):
                 continue
             if para.find("涉及", max(s0, a0 - 40), a0) >= 0:
