@@ -167,24 +167,29 @@ _HEAD_FIRST = set("第一二三四五六七八九十（(")
 _OPEN_PAREN = ("（", "(")
 
 
-# ``numbers.AMOUNT`` as this module knows it: the patterns below find exactly what it finds, only faster.  Should
-# it change, they are ``AMOUNT`` itself and the unit pre-filter is off.
+# ``numbers.AMOUNT`` and ``numbers.PCT`` as this module knows them: the patterns below find exactly what they
+# find, only faster.  Should one change, its stand-in is the pattern itself (and for AMOUNT the unit pre-filter
+# is off).
+_NUMBER_AS_KNOWN = r"(?=[-+\d])(?P<num>[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)"
+# the same number, the same spans and groups:
+# * its first character is taken by a character class, so a search jumps from one sign or digit to the next in
+#   C (a look-ahead does not let it); a look-behind tells a sign from a digit, and after a first digit \d{0,2}
+#   and \d* try the same digit counts, in the same order, as \d{1,3} and \d+;
+# * possessive quantifiers: giving back a digit, a ,ddd group, the decimal part (or, after the number, a space)
+#   leaves a digit, a comma, a dot (a space) next, which nothing after it can match: that backtracking never
+#   matched.
+_NUMBER_FAST = (r"(?P<num>[-+\d](?:(?<=[-+])(?:\d{1,3}+(?:,\d{3})++|\d++)|(?<=\d)(?:\d{0,2}+(?:,\d{3})++|\d*+))"
+                r"(?:\.\d++)?+)")
 _UNIT_GROUP = r"(?P<unit>百万元|亿元|万元|千元|元|亿(?!人)|万(?![人户次件家个名]))"
-_AMOUNT_KNOWN = AMOUNT.pattern == r"(?=[-+\d])(?P<num>[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*" + _UNIT_GROUP
+_AMOUNT_KNOWN = AMOUNT.pattern == _NUMBER_AS_KNOWN + r"\s*" + _UNIT_GROUP
 if _AMOUNT_KNOWN:
-    # the same matches, spans and groups:
-    # * the number's first character is taken by a character class, so a search jumps from one sign or digit to
-    #   the next in C (a look-ahead does not let it); a look-behind tells a sign from a digit, and after a first
-    #   digit \d{0,2} and \d* try the same digit counts, in the same order, as \d{1,3} and \d+;
-    # * possessive quantifiers: giving back a digit, a ,ddd group, the decimal part or a space leaves a digit,
-    #   a comma, a dot or a space next, which nothing after it can match, so that backtracking never matched.
-    _AMOUNT = re.compile(r"(?P<num>[-+\d](?:(?<=[-+])(?:\d{1,3}+(?:,\d{3})++|\d++)|(?<=\d)(?:\d{0,2}+(?:,\d{3})++|\d*+))"
-                         r"(?:\.\d++)?+)\s*+" + _UNIT_GROUP)
+    _AMOUNT = re.compile(_NUMBER_FAST + r"\s*+" + _UNIT_GROUP)
     # whether a text holds an amount: every amount ends in a digit, spaces and a unit, and a digit followed by
     # spaces and a unit is an amount (its number the one digit, \d+)
     _AMOUNT_END = re.compile(r"\d\s*" + _UNIT_GROUP)
 else:  # pragma: no cover
     _AMOUNT = _AMOUNT_END = AMOUNT
+_PCT = re.compile(_NUMBER_FAST + r"\s*+%") if PCT.pattern == _NUMBER_AS_KNOWN + r"\s*%" else PCT
 
 
 def _may_hold_amount(text: str) -> bool:
@@ -308,7 +313,7 @@ def _scope_of(text: str) -> str:
 
 
 def _parse_number(num: str) -> float | None:
-    """``parse_number(num)`` of a number matched by ``_AMOUNT``, ``PCT`` or ``_BARE_NUMBER``.
+    """``parse_number(num)`` of a number matched by ``_AMOUNT``, ``_PCT`` or ``_BARE_NUMBER``.
 
     An ASCII one (``1,234.56``, ``-5``) needs none of ``parse_number``'s cleaning: less its commas it is what
     ``float`` reads (sign, digits, a decimal part); other digits (full-width …) go through ``parse_number``.
@@ -323,7 +328,7 @@ def _parse_number(num: str) -> float | None:
 
 def _pct_after(text: str, start: int, stop: int) -> tuple[float | None, str | None]:
     """The first percentage in text[start:stop] and its basis."""
-    m = PCT.search(text, start, stop) if text.find("%", start, stop) >= 0 else None  # PCT ends in %
+    m = _PCT.search(text, start, stop) if text.find("%", start, stop) >= 0 else None  # PCT ends in %
     if not m:
         return None, None
     value = _parse_number(m.group("num"))
@@ -639,8 +644,9 @@ _PLAIN_NOISE = re.compile(r"[、“”\s]")
 def _change_in_next(para: str, bounds: tuple[int, int], facts_here: list[dict]) -> None:
     """``X 2529.41万元。与2020年相比，X增加997.29万元，增长65.09%``: the change goes to X."""
     nxt = para[bounds[0]:bounds[1]]
-    m = PCT.search(nxt) if "%" in nxt else None  # PCT ends in %
-    if not m or not change_sign(nxt[:m.start()]):
+    m = _PCT.search(nxt) if "%" in nxt else None  # PCT ends in %
+    sign = change_sign(nxt[:m.start()]) if m else 0
+    if not sign:
         return
     for a in _AMOUNT.finditer(nxt, 0, m.start()):
         if not _CHANGE_BEFORE.search(nxt[:a.start()]):
@@ -649,7 +655,7 @@ def _change_in_next(para: str, bounds: tuple[int, int], facts_here: list[dict]) 
     for fact in facts_here:
         core = fact["item"].replace("经费", "").replace("合计", "")
         if fact["pct"] is None and core and core[:4] in plain:
-            fact["pct"] = change_sign(nxt[:m.start()]) * parse_number(m.group("num"))
+            fact["pct"] = sign * parse_number(m.group("num"))
             fact["pct_basis"] = "change"
             return
 
