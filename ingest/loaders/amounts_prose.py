@@ -197,13 +197,6 @@ def _may_hold_amount(text: str) -> bool:
     return not _AMOUNT_KNOWN or "元" in text or "万" in text or "亿" in text
 
 
-def _heading_level(text: str) -> int | None:
-    if not text or not (text[0] in _HEAD_FIRST or text[0].isdecimal()):
-        return None  # no heading pattern can match
-    m = _HEAD_LEVEL_ANY.match(text)
-    return None if m is None else _HEAD_LEVEL[m.lastindex - 1][1]
-
-
 def _clause_start(text: str, end: int, floor: int) -> int:
     k = end - 1
     while k >= floor and text[k] not in _CLAUSE_CUT:
@@ -362,12 +355,13 @@ def _prior_year(label: str, fiscal_year: int | None) -> int | None:
 def _table_lines(doc: Document) -> set[int]:
     """Lines inside multi-cell Word table rows (their figures belong to the table extractor)."""
     lines: set[int] = set()
+    clean = doc.clean
     for table in doc.tables:
         for row in table.rows:
             if row.source == "tab" and len(row.cells) > 1:
-                lines.update(range(row.line, row.last_line + 1))
                 k = row.last_line
-                while k < len(doc.clean) and doc.clean[k].strip() and not doc.clean[k].startswith("\t"):
+                lines.update(range(row.line, k + 1))
+                while k < len(clean) and clean[k].strip() and not clean[k].startswith("\t"):
                     k += 1
                     lines.add(k)
     return lines
@@ -421,6 +415,11 @@ def _do_para(doc: Document, meta: DocMeta, para: str, p_start: int, ctx: _Contex
         out.extend(_paragraph_amounts(doc, meta, para, p_start, ctx))
 
 
+def _above(heads: dict, level: int) -> dict:
+    """The headings of ``heads`` above ``level`` (``heads`` itself when it has no other: only the context holds it)."""
+    return heads if not heads or max(heads) < level else {k: v for k, v in heads.items() if k < level}
+
+
 def _update_context(ctx: _Context, text: str, has_amount: bool) -> None:
     """Follow the headings and project titles.
 
@@ -457,16 +456,17 @@ def _update_context(ctx: _Context, text: str, has_amount: bool) -> None:
         ctx.project, ctx.project_kind, ctx.heads = None, None, {}
         return
     if not numbered:
-        return  # no lead, no heading (``_heading_level`` is None)
+        return  # no lead, no heading
     # it starts with a digit or [（(] and holds a colon
     lead = _LEAD_PROJECT.match(text) if (lead_char in _OPEN_PAREN or lead_char.isdecimal()) \
         and ("：" in text or ":" in text) else None
     if lead and (ctx.in_project_section() or not text[lead.end():].strip()) and ctx.project_kind != "title":
         ctx.project, ctx.project_kind = lead.group("name").strip(), "lead"
-    level = _heading_level(text)
+    hm = _HEAD_LEVEL_ANY.match(text)  # the heading level: the first _HEAD_LEVEL pattern that matches
+    level = None if hm is None else _HEAD_LEVEL[hm.lastindex - 1][1]
     first = _AMOUNT.search(text) if has_amount and level is not None and level <= 2 else None
     if level is not None and level <= 2 and first and not lead:
-        ctx.heads = {k: v for k, v in ctx.heads.items() if k < level}
+        ctx.heads = _above(ctx.heads, level)
         ctx.heads[level] = text[:first.start()]
     # a numbered line (level is not None) is a heading when it is short and states no amount
     elif level is not None and (lead or not has_amount and len(text) <= 45):
@@ -475,7 +475,7 @@ def _update_context(ctx: _Context, text: str, has_amount: bool) -> None:
         heading = text if lead is None else ""
         if lead is not None and ctx.project_kind == "lead":
             heading = ""
-        ctx.heads = {k: v for k, v in ctx.heads.items() if k < level}
+        ctx.heads = _above(ctx.heads, level)
         if heading:
             ctx.heads[level] = heading
 
@@ -491,7 +491,7 @@ def _paragraph_amounts(doc: Document, meta: DocMeta, para: str, p_start: int, ct
     # a bare number after a label in a sentence ends at or after the sentence's start: no _BARE_END there,
     # no bare number, and no need to look for labels
     last_bare = -1
-    for m in _BARE_END.finditer(para):
+    for m in _BARE_END.finditer(para) if "占" in para else ():
         last_bare = m.start()
     for si, (s0, s1) in enumerate(sentences):
         found = [m.span() + m.group("num", "unit") for m in _AMOUNT.finditer(para, s0, s1)]
