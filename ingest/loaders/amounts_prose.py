@@ -21,6 +21,7 @@ The rules are keyed on the documents' own language, never on a bureau, a project
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..document import Document
@@ -383,36 +384,43 @@ def prose_amounts(doc: Document, meta: DocMeta) -> list[dict]:
         Candidates with the amount contract fields plus ``line``, ``year`` and ``snippet_last``.
     """
     out: list[dict] = []
-    flow = doc.flow
     skip = _table_lines(doc)
+    line_of = doc.line_of
     ctx = _Context(heads={})
+    # each paragraph updates the heading context, and those with an amount give their amounts
+    for para, p_start in _paragraphs(doc.flow):
+        text = para.strip()
+        if not text or skip and line_of(p_start) in skip:
+            continue
+        has_amount = _may_hold_amount(para) and _AMOUNT_END.search(para) is not None
+        _update_context(ctx, text, has_amount)
+        if has_amount:
+            out.extend(_paragraph_amounts(doc, meta, para, p_start, ctx))
+    return out
+
+
+def _paragraphs(flow: str) -> Iterator[tuple[str, int]]:
+    """The paragraphs of ``flow`` and where they start: its lines, cut before a numbered lead after 。 or ；.
+
+    Parameters
+    ----------
+    flow:
+        The document's running text.
+    """
     pos = 0
     for whole in flow.split("\n"):
         w_start = pos
         pos += len(whole) + 1
-        # the paragraphs of the line: cut right after the 。/； of each lead split (never the line's last
-        # character, a lead follows it), so every piece is non-empty
+        # cut right after the 。/； of each lead split (never the line's last character, a lead follows it), so
+        # every piece is non-empty
         c0 = 0
         end = len(whole) - 1
-        if whole.find("。", 0, end) >= 0 or whole.find("；", 0, end) >= 0:
+        if ("。" in whole or "；" in whole) and (whole.find("。", 0, end) >= 0 or whole.find("；", 0, end) >= 0):
             for m in _LEAD_SPLIT.finditer(whole):
-                _do_para(doc, meta, whole[c0:m.start() + 1], w_start + c0, ctx, skip, out)
+                yield whole[c0:m.start() + 1], w_start + c0
                 c0 = m.start() + 1
         if c0 < len(whole):
-            _do_para(doc, meta, whole[c0:], w_start + c0, ctx, skip, out)
-    return out
-
-
-def _do_para(doc: Document, meta: DocMeta, para: str, p_start: int, ctx: _Context, skip: set[int],
-             out: list[dict]) -> None:
-    """Update the heading context with one paragraph and collect its amounts."""
-    text = para.strip()
-    if not text or skip and doc.line_of(p_start) in skip:
-        return
-    has_amount = _may_hold_amount(para) and _AMOUNT_END.search(para) is not None
-    _update_context(ctx, text, has_amount)
-    if has_amount:
-        out.extend(_paragraph_amounts(doc, meta, para, p_start, ctx))
+            yield whole[c0:], w_start + c0
 
 
 def _above(heads: dict, level: int) -> dict:
