@@ -166,6 +166,7 @@ class _Context:
 # every numbered heading starts with one of these characters (or a digit)
 _HEAD_FIRST = set("第一二三四五六七八九十（(")
 _OPEN_PAREN = ("（", "(")
+_CLOSE_PAREN = ("）", ")")
 
 
 # ``numbers.AMOUNT`` and ``numbers.PCT`` as this module knows them: the patterns below find exactly what they
@@ -445,7 +446,8 @@ def _update_context(ctx: _Context, text: str, has_amount: bool) -> None:
     # _PAREN_PROJECT, _LEAD_PROJECT and the heading patterns start with): other texts need none of them
     lead_char = text[:1]
     numbered = lead_char in _HEAD_FIRST or lead_char.isdecimal()
-    m = _PAREN_PROJECT.match(text) if lead_char in _OPEN_PAREN else None  # it starts with [（(]
+    # it starts with [（(] and ends with [）)] ($: a stripped text has no final line break)
+    m = _PAREN_PROJECT.match(text) if lead_char in _OPEN_PAREN and text.endswith(_CLOSE_PAREN) else None
     if m:
         ctx.project, ctx.project_kind = m.group("name").strip(), "title"
         return
