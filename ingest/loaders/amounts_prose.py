@@ -424,11 +424,6 @@ def _paragraphs(flow: str) -> Iterator[tuple[str, int]]:
             yield whole[c0:], w_start + c0
 
 
-def _above(heads: dict, level: int) -> dict:
-    """The headings of ``heads`` above ``level`` (``heads`` itself when it has no other: only the context holds it)."""
-    return heads if not heads or max(heads) < level else {k: v for k, v in heads.items() if k < level}
-
-
 def _update_context(ctx: _Context, text: str, has_amount: bool) -> None:
     """Follow the headings and project titles.
 
@@ -476,7 +471,7 @@ def _update_context(ctx: _Context, text: str, has_amount: bool) -> None:
     level = None if hm is None else _HEAD_LEVEL[hm.lastindex - 1][1]
     first = _AMOUNT.search(text) if has_amount and level is not None and level <= 2 else None
     if level is not None and level <= 2 and first and not lead:
-        ctx.heads = _above(ctx.heads, level)
+        ctx.heads = {k: v for k, v in ctx.heads.items() if k < level}
         ctx.heads[level] = text[:first.start()]
     # a numbered line (level is not None) is a heading when it is short and states no amount
     elif level is not None and (lead or not has_amount and len(text) <= 45):
@@ -485,7 +480,8 @@ def _update_context(ctx: _Context, text: str, has_amount: bool) -> None:
         heading = text if lead is None else ""
         if lead is not None and ctx.project_kind == "lead":
             heading = ""
-        ctx.heads = _above(ctx.heads, level)
+        if ctx.heads and max(ctx.heads) >= level:  # (else no heading to drop: the dict stays)
+            ctx.heads = {k: v for k, v in ctx.heads.items() if k < level}
         if heading:
             ctx.heads[level] = heading
 
