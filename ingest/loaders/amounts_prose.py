@@ -388,6 +388,7 @@ def prose_amounts(doc: Document, meta: DocMeta) -> list[dict]:
     skip = _table_lines(doc)
     line_of = doc.line_of
     ctx = _Context(heads={})
+    items: dict[str, tuple[str, str, int] | None] = {}  # label → _find_item(label), each label looked up once
     # each paragraph updates the heading context, and those with an amount give their amounts
     for para, p_start in _paragraphs(doc.flow):
         text = para.strip()
@@ -396,7 +397,7 @@ def prose_amounts(doc: Document, meta: DocMeta) -> list[dict]:
         has_amount = _may_hold_amount(para) and _AMOUNT_END.search(para) is not None
         _update_context(ctx, text, has_amount)
         if has_amount:
-            out.extend(_paragraph_amounts(doc, meta, para, p_start, ctx))
+            out.extend(_paragraph_amounts(doc, meta, para, p_start, ctx, items))
     return out
 
 
@@ -486,7 +487,9 @@ def _update_context(ctx: _Context, text: str, has_amount: bool) -> None:
             ctx.heads[level] = heading
 
 
-def _paragraph_amounts(doc: Document, meta: DocMeta, para: str, p_start: int, ctx: _Context) -> list[dict]:
+def _paragraph_amounts(doc: Document, meta: DocMeta, para: str, p_start: int, ctx: _Context,
+                       items: dict[str, tuple[str, str, int] | None]) -> list[dict]:
+    """The amounts of one paragraph; ``items`` holds the ``_find_item`` answers of the document so far."""
     out: list[dict] = []
     fy = meta.fiscal_year
     # sentences
@@ -521,11 +524,13 @@ def _paragraph_amounts(doc: Document, meta: DocMeta, para: str, p_start: int, ct
             clause = para[c0:a0]
             if not in_list and para.find("其中", s0, a0) >= 0:
                 in_list = True
-            hit = _find_item(clause)
+            hit = items[clause] if clause in items else items.setdefault(clause, _find_item(clause))
             if hit is None:
                 # the subject may sit before the clause, in the same sentence (…支出年初预算数为 X，决算数为 Y)
                 w0 = max(s0, floor)
-                hit = _find_item(para[w0:a0]) if w0 != c0 else None  # the same text: the same answer
+                if w0 != c0:  # (else the same text as the clause: the same answer)
+                    wide = para[w0:a0]
+                    hit = items[wide] if wide in items else items.setdefault(wide, _find_item(wide))
                 if hit is None and facts_here and not _strip_measure(clause):
                     prev = facts_here[-1]
                     hit = (prev["item"], prev["category"], 0)
