@@ -26,8 +26,8 @@ from dataclasses import dataclass
 
 from ..document import Document
 from ..numbers import AMOUNT, PCT, change_sign, parse_number, to_wan
-from ..vocab import (_MEASURE_WORDS, _SCOPE_WORDS, ALIASES, EXACT_ITEMS, FUNCTION_NAMES, classify_item, function_path,
-                     measure_of, normalize_label, scope_of)
+from ..vocab import (_MEASURE_WORDS, _SCOPE_WORDS, ALIASES, EXACT_ITEMS, FUNCTION_NAMES, classify_item,
+                     function_path, measure_of, normalize_label, scope_of)
 from .base import DocMeta
 
 __all__ = ["prose_amounts"]
@@ -97,8 +97,8 @@ def _longest_word_pattern(words: list[str]) -> str:
 
 
 _TERM_RE = re.compile(_longest_word_pattern(_TERMS))
-# what ``classify_item`` says of each term (in its vocabulary spelling), computed once: every match of _TERM_RE
-# is one of _TERMS, and ``classify_item`` depends on nothing but its argument and the vocabulary
+# what ``classify_item`` says of each term (in its vocabulary spelling), computed once: every match of
+# _TERM_RE is one of _TERMS, and ``classify_item`` depends on nothing but its argument and the vocabulary
 _TERM_CLASS = {t: classify_item(_PROSE_ALIASES.get(t, t)) for t in _TERMS}
 _FUNC_MARK = re.compile(r"[（(](?:类|款|项)[）)]")
 _FUNC_LABEL = re.compile(r"((?:[^，。；：:、,（(）)\s]{2,30}?[（(](?:类|款|项)[）)])+)")
@@ -169,19 +169,19 @@ _OPEN_PAREN = ("（", "(")
 _CLOSE_PAREN = ("）", ")")
 
 
-# ``numbers.AMOUNT`` and ``numbers.PCT`` as this module knows them: the patterns below find exactly what they
-# find, only faster.  Should one change, its stand-in is the pattern itself (and for AMOUNT the unit pre-filter
-# is off).
+# ``numbers.AMOUNT`` and ``numbers.PCT`` as this module knows them: the patterns below find exactly what
+# they find, only faster.  Should one change, its stand-in is the pattern itself (and for AMOUNT the unit
+# pre-filter is off).
 _NUMBER_AS_KNOWN = r"(?=[-+\d])(?P<num>[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)"
 # the same number, the same spans and groups:
-# * its first character is taken by a character class, so a search jumps from one sign or digit to the next in
-#   C (a look-ahead does not let it); a look-behind tells a sign from a digit, and after a first digit \d{0,2}
-#   and \d* try the same digit counts, in the same order, as \d{1,3} and \d+;
-# * possessive quantifiers: giving back a digit, a ,ddd group, the decimal part (or, after the number, a space)
-#   leaves a digit, a comma, a dot (a space) next, which nothing after it can match: that backtracking never
-#   matched.
-_NUMBER_FAST = (r"(?P<num>[-+\d](?:(?<=[-+])(?:\d{1,3}+(?:,\d{3})++|\d++)|(?<=\d)(?:\d{0,2}+(?:,\d{3})++|\d*+))"
-                r"(?:\.\d++)?+)")
+# * its first character is taken by a character class, so a search jumps from one sign or digit to the next
+#   in C (a look-ahead does not let it); a look-behind tells a sign from a digit, and after a first digit
+#   \d{0,2} and \d* try the same digit counts, in the same order, as \d{1,3} and \d+;
+# * possessive quantifiers: giving back a digit, a ,ddd group, the decimal part (or, after the number, a
+#   space) leaves a digit, a comma, a dot (a space) next, which nothing after it can match: that backtracking
+#   never matched.
+_NUMBER_FAST = (r"(?P<num>[-+\d](?:(?<=[-+])(?:\d{1,3}+(?:,\d{3})++|\d++)"
+                r"|(?<=\d)(?:\d{0,2}+(?:,\d{3})++|\d*+))(?:\.\d++)?+)")
 _UNIT_GROUP = r"(?P<unit>百万元|亿元|万元|千元|元|亿(?!人)|万(?![人户次件家个名]))"
 _AMOUNT_KNOWN = AMOUNT.pattern == _NUMBER_AS_KNOWN + r"\s*" + _UNIT_GROUP
 if _AMOUNT_KNOWN:
@@ -290,7 +290,8 @@ def _measure_of(text: str, fallback: bool = True) -> str | None:
 
 
 # every scope word of ``scope_of`` holds one of these characters; it looks for them in the text less its
-# spaces: a text without any of them speaks of all the money.  A scope word without any disables the pre-filter.
+# spaces: a text without any of them speaks of all the money.  A scope word without any disables the
+# pre-filter.
 _SCOPE_CHAR = _any_char("拨性般", [w for w, _ in _SCOPE_WORDS])
 
 
@@ -474,7 +475,8 @@ def _update_context(ctx: _Context, text: str, has_amount: bool) -> None:
     if level is not None and level <= 2 and first and not lead:
         ctx.heads = {k: v for k, v in ctx.heads.items() if k < level}
         ctx.heads[level] = text[:first.start()]
-    # a numbered line (level is not None) is a heading when it is short and states no amount
+    # a numbered line (level is not None) is a heading when it is short and states no amount (what the former
+    # _is_heading said of it: its numbering pattern matches exactly the lines _HEAD_LEVEL numbers)
     elif level is not None and (lead or not has_amount and len(text) <= 45):
         if lead is None and ctx.project_kind == "lead" and level <= 1:
             ctx.project, ctx.project_kind = None, None
