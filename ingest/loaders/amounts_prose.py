@@ -635,11 +635,13 @@ def _rates_stated_later(para: str, sentences: list[tuple[int, int]], facts: list
     facts:
         The amounts found in it, in order.
     """
-    if not facts:
+    if not facts or "率" not in para:  # (every rate word holds 率)
         return
     for s0, s1 in sentences:
+        if para.find("率", s0, s1) < 0:
+            continue
         sentence = para[s0:s1]
-        if "率" not in sentence or _AMOUNT_END.search(sentence):  # the cheap test first
+        if _AMOUNT_END.search(sentence):
             continue
         for m in _LATER_RATE.finditer(sentence):
             label = re.sub(r"[“”\"、\s]", "", m.group("label"))
