@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..document import Document
-from ..numbers import AMOUNT, PCT, change_sign, parse_number, to_wan
+from ..numbers import AMOUNT, AMOUNT_END, PCT, change_sign, parse_number, to_wan
 from ..vocab import (_MEASURE_WORDS, _SCOPE_WORDS, ALIASES, EXACT_ITEMS, FUNCTION_NAMES, classify_item,
                      function_path, measure_of, normalize_label, scope_of)
 from .base import DocMeta
@@ -169,34 +169,9 @@ _OPEN_PAREN = ("（", "(")
 _CLOSE_PAREN = ("）", ")")
 
 
-# ``numbers.AMOUNT`` and ``numbers.PCT`` as this module knows them: the patterns below find exactly what
-# they find, only faster.  Should one change, its stand-in is the pattern itself (and for AMOUNT the unit
-# pre-filter is off).
-_NUMBER_AS_KNOWN = r"(?=[-+\d])(?P<num>[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)"
-# the same number, the same spans and groups:
-# * its first character is taken by a character class, so a search jumps from one sign or digit to the next
-#   in C (a look-ahead does not let it); a look-behind tells a sign from a digit, and after a first digit
-#   \d{0,2} and \d* try the same digit counts, in the same order, as \d{1,3} and \d+;
-# * possessive quantifiers: giving back a digit, a ,ddd group, the decimal part (or, after the number, a
-#   space) leaves a digit, a comma, a dot (a space) next, which nothing after it can match: that backtracking
-#   never matched.
-_NUMBER_FAST = (r"(?P<num>[-+\d](?:(?<=[-+])(?:\d{1,3}+(?:,\d{3})++|\d++)"
-                r"|(?<=\d)(?:\d{0,2}+(?:,\d{3})++|\d*+))(?:\.\d++)?+)")
-_UNIT_GROUP = r"(?P<unit>百万元|亿元|万元|千元|元|亿(?!人)|万(?![人户次件家个名]))"
-_AMOUNT_KNOWN = AMOUNT.pattern == _NUMBER_AS_KNOWN + r"\s*" + _UNIT_GROUP
-if _AMOUNT_KNOWN:
-    _AMOUNT = re.compile(_NUMBER_FAST + r"\s*+" + _UNIT_GROUP)
-    # whether a text holds an amount: every amount ends in a digit, spaces and a unit, and a digit followed by
-    # spaces and a unit is an amount (its number the one digit, \d+)
-    _AMOUNT_END = re.compile(r"\d\s*" + _UNIT_GROUP)
-else:  # pragma: no cover
-    _AMOUNT = _AMOUNT_END = AMOUNT
-_PCT = re.compile(_NUMBER_FAST + r"\s*+%") if PCT.pattern == _NUMBER_AS_KNOWN + r"\s*%" else PCT
-
-
 def _may_hold_amount(text: str) -> bool:
-    """False when ``text`` certainly holds no amount: each unit of ``_UNIT_GROUP`` holds 元, 万 or 亿."""
-    return not _AMOUNT_KNOWN or "元" in text or "万" in text or "亿" in text
+    """False when ``text`` certainly holds no amount: each money unit holds 元, 万 or 亿."""
+    return "元" in text or "万" in text or "亿" in text
 
 
 def _clause_start(text: str, end: int, floor: int) -> int:
@@ -309,7 +284,7 @@ def _scope_of(text: str) -> str:
 
 
 def _parse_number(num: str) -> float | None:
-    """``parse_number(num)`` of a number matched by ``_AMOUNT``, ``_PCT`` or ``_BARE_NUMBER``.
+    """``parse_number(num)`` of a number matched by ``AMOUNT``, ``PCT`` or ``_BARE_NUMBER``.
 
     An ASCII one (``1,234.56``, ``-5``) needs none of ``parse_number``'s cleaning: less its commas it is what
     ``float`` reads (sign, digits, a decimal part); other digits (full-width …) go through ``parse_number``.
@@ -324,7 +299,7 @@ def _parse_number(num: str) -> float | None:
 
 def _pct_after(text: str, start: int, stop: int) -> tuple[float | None, str | None]:
     """The first percentage in text[start:stop] and its basis."""
-    m = _PCT.search(text, start, stop) if text.find("%", start, stop) >= 0 else None  # PCT ends in %
+    m = PCT.search(text, start, stop) if text.find("%", start, stop) >= 0 else None  # PCT ends in %
     if not m:
         return None, None
     value = _parse_number(m.group("num"))
@@ -395,7 +370,7 @@ def prose_amounts(doc: Document, meta: DocMeta) -> list[dict]:
         text = para.strip()
         if not text or skip and line_of(p_start) in skip:
             continue
-        has_amount = _may_hold_amount(para) and _AMOUNT_END.search(para) is not None
+        has_amount = _may_hold_amount(para) and AMOUNT_END.search(para) is not None
         _update_context(ctx, text, has_amount)
         if has_amount:
             out.extend(_paragraph_amounts(doc, meta, para, p_start, ctx, items))
@@ -436,7 +411,7 @@ def _update_context(ctx: _Context, text: str, has_amount: bool) -> None:
     text:
         The paragraph, stripped.
     has_amount:
-        Whether ``_AMOUNT`` finds an amount in the paragraph (stripped or not: an amount starts with a sign or
+        Whether ``AMOUNT`` finds an amount in the paragraph (stripped or not: an amount starts with a sign or
         a digit and ends with its unit, so stripping never cuts one).
     """
     # a numbered lead or heading starts with a numeral or an opening parenthesis (a superset of what
@@ -471,7 +446,7 @@ def _update_context(ctx: _Context, text: str, has_amount: bool) -> None:
         ctx.project, ctx.project_kind = lead.group("name").strip(), "lead"
     hm = _HEAD_LEVEL_ANY.match(text)  # the heading level: the first _HEAD_LEVEL pattern that matches
     level = None if hm is None else _HEAD_LEVEL[hm.lastindex - 1][1]
-    first = _AMOUNT.search(text) if has_amount and level is not None and level <= 2 else None
+    first = AMOUNT.search(text) if has_amount and level is not None and level <= 2 else None
     if level is not None and level <= 2 and first and not lead:
         ctx.heads = {k: v for k, v in ctx.heads.items() if k < level}
         ctx.heads[level] = text[:first.start()]
@@ -505,7 +480,7 @@ def _paragraph_amounts(doc: Document, meta: DocMeta, para: str, p_start: int, ct
     for m in _BARE_END.finditer(para) if "占" in para else ():
         last_bare = m.start()
     for si, (s0, s1) in enumerate(sentences):
-        found = [m.span() + m.group("num", "unit") for m in _AMOUNT.finditer(para, s0, s1)]
+        found = [m.span() + m.group("num", "unit") for m in AMOUNT.finditer(para, s0, s1)]
         # a bare number right after a known label, followed by ，占…%
         for m in _TERM_RE.finditer(para, s0, s1) if last_bare >= s0 else ():
             b = _BARE_NUMBER.match(para, m.end())
@@ -641,7 +616,7 @@ def _rates_stated_later(para: str, sentences: list[tuple[int, int]], facts: list
         if para.find("率", s0, s1) < 0:
             continue
         sentence = para[s0:s1]
-        if _AMOUNT_END.search(sentence):
+        if AMOUNT_END.search(sentence):
             continue
         for m in _LATER_RATE.finditer(sentence):
             label = re.sub(r"[“”\"、\s]", "", m.group("label"))
@@ -659,11 +634,11 @@ _PLAIN_NOISE = re.compile(r"[、“”\s]")
 def _change_in_next(para: str, bounds: tuple[int, int], facts_here: list[dict]) -> None:
     """``X 2529.41万元。与2020年相比，X增加997.29万元，增长65.09%``: the change goes to X."""
     nxt = para[bounds[0]:bounds[1]]
-    m = _PCT.search(nxt) if "%" in nxt else None  # PCT ends in %
+    m = PCT.search(nxt) if "%" in nxt else None  # PCT ends in %
     sign = change_sign(nxt[:m.start()]) if m else 0
     if not sign:
         return
-    for a in _AMOUNT.finditer(nxt, 0, m.start()):
+    for a in AMOUNT.finditer(nxt, 0, m.start()):
         if not _CHANGE_BEFORE.search(nxt[:a.start()]):
             return  # the sentence states a figure of its own
     plain = _PLAIN_NOISE.sub("", nxt[:m.start()])
