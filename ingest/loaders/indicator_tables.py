@@ -493,8 +493,78 @@ def _likeness(a: str, b: str, count=Counter) -> float:
         return 0.0
     count_a, count_b = count(a), count(b)
     common = sum(min(count_a[ch], count_b[ch]) for ch in count_a.keys() & count_b.keys())
-    ratio = 2.0 * common / (len(a) + len(b))
+    return _overlap_bonus(common, len(a), len(b))
+
+
+def _overlap_bonus(common: int, len_a: int, len_b: int) -> float:
+    """The bonus of ``_likeness`` for two different cells of lengths ``len_a`` and ``len_b`` sharing
+    ``common`` characters (one formula for ``_likeness`` and the incremental tables of ``_best_cut3``)."""
+    ratio = 2.0 * common / (len_a + len_b)
     return 2.0 * ratio if ratio >= 0.5 else 0.0
+
+
+def _neighbour_likeness(words: list[str], pre: list[int], text) -> tuple[list[list[float]], list[list[float]]]:
+    """``_likeness`` of the neighbouring cells of every three-cell cut of the tokens ``words``.
+
+    Returns ``head`` and ``tail``: ``head[i][j]`` is the likeness of cells ``0:i`` and ``i:j``, ``tail[i][j]``
+    that of cells ``i:j`` and ``j:n`` (``pre`` holds the token lengths summed, ``text(a, b)`` the text of
+    cell ``a:b``).  The values are those of ``_likeness``, computed incrementally: with one cell fixed, the
+    other grows a token at a time, and adding a character to it raises the multiset overlap by one exactly
+    when the fixed cell holds more of that character than the grown cell did.  So each overlap is the same
+    integer ``_likeness`` sums, and ``_overlap_bonus`` turns it into the same float.  A cut whose cells
+    differ too much in length scores 0.0 (``_likeness``'s length test, reproduced as is); since the growing
+    cell only gets longer, the first such cell longer than the fixed one ends its run.  Equal texts (3.0)
+    share all their characters, so the texts are compared only when the overlap says they may be equal.
+    """
+    n = len(words)
+    head = [[0.0] * n for _ in range(n)]
+    tail = [[0.0] * n for _ in range(n)]
+    fixed: dict[str, int] = {}  # character counts of cell 0:i
+    for i in range(1, n - 1):
+        for ch in words[i - 1]:
+            fixed[ch] = fixed.get(ch, 0) + 1
+        la = pre[i]
+        grown: dict[str, int] = {}  # … of cell i:j
+        common = 0
+        row = head[i]
+        for j in range(i + 1, n):
+            for ch in words[j - 1]:
+                c = grown.get(ch, 0)
+                if c < fixed.get(ch, 0):
+                    common += 1
+                grown[ch] = c + 1
+            lb = pre[j] - pre[i]
+            if 2 * min(la, lb) < 0.5 * (la + lb):
+                if lb > la:
+                    break
+                continue
+            if common == la == lb and text(0, i) == text(i, j):
+                row[j] = 3.0
+            else:
+                row[j] = _overlap_bonus(common, la, lb)
+    fixed = {}  # character counts of cell j:n
+    for j in range(n - 1, 1, -1):
+        for ch in words[j]:
+            fixed[ch] = fixed.get(ch, 0) + 1
+        lc = pre[n] - pre[j]
+        grown = {}  # … of cell i:j, grown to the left
+        common = 0
+        for i in range(j - 1, 0, -1):
+            for ch in words[i]:
+                c = grown.get(ch, 0)
+                if c < fixed.get(ch, 0):
+                    common += 1
+                grown[ch] = c + 1
+            lb = pre[j] - pre[i]
+            if 2 * min(lb, lc) < 0.5 * (lb + lc):
+                if lb > lc:
+                    break
+                continue
+            if common == lb == lc and text(i, j) == text(j, n):
+                tail[i][j] = 3.0
+            else:
+                tail[i][j] = _overlap_bonus(common, lb, lc)
+    return head, tail
 
 
 def _best_cut(toks: list[_Tok], parts: int) -> list[str]:
@@ -528,7 +598,7 @@ def _best_cut(toks: list[_Tok], parts: int) -> list[str]:
         return counts[cell]
 
     if parts == 3:
-        return _best_cut3(toks, widths, cut, keep, base, text, count)
+        return _best_cut3(toks, widths, cut, keep, base, text)
     best, best_score = None, None
     for cuts in combinations(range(1, len(toks)), parts - 1):
         bounds = (0, *cuts, len(toks))
@@ -547,9 +617,10 @@ def _best_cut(toks: list[_Tok], parts: int) -> list[str]:
     return [text(a, b) for a, b in zip(bounds, bounds[1:])]
 
 
-def _best_cut3(toks, widths, cut, keep, base, text, count) -> list[str]:
+def _best_cut3(toks, widths, cut, keep, base, text) -> list[str]:
     """``_best_cut`` into three cells: the same scores, summed in the same order, with the per-cell and
-    per-pair terms computed once each (the general loop rebuilds its bounds for every cut)."""
+    per-pair terms computed once each (the general loop rebuilds its bounds for every cut) and the
+    likeness of neighbouring cells read from ``_neighbour_likeness``."""
     n = len(toks)
     gap = [cut[i] - keep[i] for i in range(n)]
     group: dict[tuple[int, int], float] = {}
@@ -561,35 +632,24 @@ def _best_cut3(toks, widths, cut, keep, base, text, count) -> list[str]:
         return v
 
     tail: dict[int, float] = {}  # (j, n) cell score
-    # cell lengths from the token lengths: two cells of very different lengths are not alike (``_likeness``
-    # returns 0.0 for them before reading the texts), so their texts need not be built
     pre = [0]
     for t in toks:
         pre.append(pre[-1] + len(t.text))
+    like_head, like_tail = _neighbour_likeness([t.text for t in toks], pre, text)
     best, best_score = None, None
     for i in range(1, n):
         g0 = g(0, i)
-        l0 = pre[i]
-        t0 = None
+        head_i = like_head[i]
         for j in range(i + 1, n):
             gjn = tail.get(j)
             if gjn is None:
                 gjn = tail[j] = g(j, n)
-            lij, ljn = pre[j] - pre[i], pre[n] - pre[j]
             sc = base + (0 + gap[i] + gap[j])
             sc += g0
             sc += g(i, j)
             sc += gjn
-            if 2 * min(l0, lij) < 0.5 * (l0 + lij):
-                sc += 0.0
-            else:
-                if t0 is None:
-                    t0 = text(0, i)
-                sc += _likeness(t0, text(i, j), count)
-            if 2 * min(lij, ljn) < 0.5 * (lij + ljn):
-                sc += 0.0
-            else:
-                sc += _likeness(text(i, j), text(j, n), count)
+            sc += head_i[j]
+            sc += like_tail[i][j]
             if best_score is None or sc > best_score:
                 best, best_score = (i, j), sc
     i, j = best
