@@ -48,6 +48,14 @@ L2_RE = re.compile(rf"^(?P<label>{_L2}){_WEIGHT}?$")
 # any short label carrying its weight: 预算编审管理（3）, 部门结转结余资金管理（4）
 L2_WEIGHTED_RE = re.compile(rf"^(?P<label>[\u4e00-\u9fff、]{{2,16}}?){_WEIGHT}$")
 WEIGHT_ONLY_RE = re.compile(rf"^{_WEIGHT}$")
+# ``_L1`` and ``_L2`` are alternatives of literal words (parts of some optional): a level word starts where
+# a run of their literal characters starts and ends where one ends, and a label carrying its weight ends
+# with the weight's bracket.  A text starting or ending otherwise is no level label (tested before the
+# regexes: most texts are not labels)
+_WORD_RUNS = re.findall(r"[\u4e00-\u9fff]+", _L1 + _L2)
+_LABEL_FIRST = frozenset(run[0] for run in _WORD_RUNS)
+_WEIGHT_CLOSE = frozenset("）)")
+_LABEL_LAST = frozenset(run[-1] for run in _WORD_RUNS) | _WEIGHT_CLOSE
 GRADE = re.compile(r"(优秀|良好|合格|中等|较差|一般|不合格|差|中)")
 
 _BARE_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
@@ -356,11 +364,12 @@ def _tokens(text: str, line: int) -> list[_Tok]:
     parts = text.split()
     merged: list[str] = []
     for p in parts:
-        if merged and len(p) == 1 and len(merged[-1]) >= 1 and _CJK_CHAR.fullmatch(merged[-1][-1]) \
-                and _CJK_CHAR.fullmatch(p) and len(merged[-1]) == 1:
+        # the length tests first (the same conjunctions, cheapest terms first)
+        if merged and len(p) == 1 and len(merged[-1]) == 1 and _CJK_CHAR.fullmatch(merged[-1]) \
+                and _CJK_CHAR.fullmatch(p):
             merged[-1] += p  # 指 标, 总 分: a word spaced out
-        elif merged and _UNIT_START.match(p) and _DIGIT_END.search(merged[-1]) and _CJK_CHAR.match(p) \
-                and len(p) <= 3:
+        elif merged and len(p) <= 3 and _UNIT_START.match(p) and _DIGIT_END.search(merged[-1]) \
+                and _CJK_CHAR.match(p):
             merged[-1] += p  # 39.5 万元, <=73 万
         else:
             merged.append(p)
@@ -371,12 +380,15 @@ def _scores_at(toks: list[_Tok], k: int) -> int | None:
     """Index where the row's ``k`` trailing points start (text after them is a deviation note)."""
     if k <= 0 or len(toks) < k:
         return None
+    # the last bare number, unless a figure follows it (not a closed row): scanning back from the end, the
+    # first token holding a digit decides (a bare number holds one)
     last = None
-    for i, t in enumerate(toks):
-        if _BARE_NUMBER.match(t.text):
-            last = i
-        elif _DIGIT.search(t.text):
-            last = None  # a figure after the points: not a closed row
+    for i in range(len(toks) - 1, -1, -1):
+        text = toks[i].text
+        if _DIGIT.search(text):
+            if _BARE_NUMBER.match(text):
+                last = i
+            break
     if last is None or last - k + 1 < 0:
         return None
     start = last - k + 1
@@ -392,6 +404,9 @@ def _match_label(text: str, generic: bool) -> tuple[str, str, float | None, bool
     its weight (预算编审管理（3）).
     """
     t = _SPACES.sub("", text)
+    # ``t`` has no spaces, so ``$`` in the patterns is its very end: the first and last characters must fit
+    if not t or not ((t[0] in _LABEL_FIRST and t[-1] in _LABEL_LAST) or (generic and t[-1] in _WEIGHT_CLOSE)):
+        return None
     m1, m2 = L1_RE.match(t), L2_RE.match(t)
     m = m1 or m2
     if m:
@@ -407,12 +422,20 @@ def _match_label(text: str, generic: bool) -> tuple[str, str, float | None, bool
 def _peel_labels(toks: list[_Tok]) -> tuple[list[tuple[str, str, float | None, bool]], list[_Tok]]:
     """Split a row's tokens into its level labels and its cell tokens (junk before the last label dropped)."""
     labels: list[tuple[int, int, tuple[str, str, float | None, bool]]] = []
+    texts = [t.text for t in toks]
+    # tokens are pieces of ``str.split()`` (not empty, no spaces): the joined text of tokens i..i+j-1 starts
+    # with the first character of token i and ends with the last of token i+j-1, so the test of
+    # ``_match_label`` on those two characters is made here before joining
+    can_start = [t[0] in _LABEL_FIRST for t in texts]
+    can_end = [t[-1] in _LABEL_LAST for t in texts]
+    weighted = [t[-1] in _WEIGHT_CLOSE for t in texts]
     i = 0
     while i < len(toks):
         hit = None
         for j in range(min(4, len(toks) - i), 0, -1):
-            joined = "".join(t.text for t in toks[i:i + j])
-            lab = _match_label(joined, j == 1)
+            if not (can_start[i] and can_end[i + j - 1]) and not (j == 1 and weighted[i]):
+                continue
+            lab = _match_label("".join(texts[i:i + j]), j == 1)
             if lab:
                 hit = (j, lab)
                 break
