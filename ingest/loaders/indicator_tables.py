@@ -158,6 +158,7 @@ class IndicatorScan:
 
 _REPORT_TITLE = re.compile(r"(?:部门|项目)?(?:支出)?(?:绩效)?(?:自评|评价)(?:总)?报告$")
 _YEAR_PREFIX = re.compile(r"^.*?\d{4}\s*年度?")
+_CLAUSE_END = re.compile(r"[。：；]$")
 
 
 def _title_scope(title: str, next_text: str) -> str | None:
@@ -192,19 +193,23 @@ def scope_marks(doc: Document) -> list[tuple[int, str]]:
         return hit[1]
     marks: list[tuple[int, str]] = []
     compact = doc.compact
-    texts = [(n, compact[n - 1]) for n, t in enumerate(doc.clean, 1) if t.strip()]
-    for k, (n, text) in enumerate(texts):
+    clean = doc.clean
+    # a title holds the 报告 of ``_REPORT_TITLE``: only the lines (not blank) holding it are looked at, and
+    # their neighbours are the nearest lines not blank before and after them
+    candidates = [n for n in range(len(clean)) if "报告" in compact[n] and clean[n].strip()]
+    for n in candidates:
+        text = compact[n]
         if len(text) > 45 or "，" in text or not _REPORT_TITLE.search(text):
             continue
         title = text
-        if len(_REPORT_TITLE.sub("", text)) <= 4 and k > 0:  # the title broken before 评价报告
-            prev = texts[k - 1][1]
-            if len(prev) <= 30 and not re.search(r"[。：；]$", prev):
+        if len(_REPORT_TITLE.sub("", text)) <= 4:  # the title broken before 评价报告
+            prev = next((compact[m] for m in range(n - 1, -1, -1) if clean[m].strip()), None)
+            if prev is not None and len(prev) <= 30 and not _CLAUSE_END.search(prev):
                 title = prev + text
-        nxt = texts[k + 1][1] if k + 1 < len(texts) else ""
+        nxt = next((compact[m] for m in range(n + 1, len(clean)) if clean[m].strip()), "")
         scope = _title_scope(title, nxt)
         if scope:
-            marks.append((n, scope))
+            marks.append((n + 1, scope))
     if len(_MARK_CACHE) > 8:
         _MARK_CACHE.clear()
     _MARK_CACHE[id(doc)] = (doc, marks)
@@ -268,9 +273,14 @@ _COLUMNS = (
 
 
 def _header_columns(texts: list[str]) -> dict[str, int] | None:
+    # a header has a 三级指标 column (``name``): a row without 级 is none
+    if not any("级" in text for text in texts):
+        return None
     cols: dict[str, int] = {}
     for i, text in enumerate(texts):
         t = _SPACES.sub("", text)
+        if len(t) > 12:  # too long for a header cell: no column is read from it
+            continue
         for name, rx in _COLUMNS:
             if name not in cols and rx.search(t) and len(t) <= 12:
                 cols[name] = i
@@ -466,6 +476,11 @@ def _width(text: str) -> float:
     return display_width(text) / 2
 
 
+_FIGURE_END = re.compile(r"[\d%]$")
+_RANGE_WORD = re.compile(r"^(?:以[上内下]|左右)")
+_SENTENCE_END = re.compile(r"[。；]$")
+
+
 def _gap_scores(toks: list[_Tok], widths: list[float]) -> tuple[list[float], list[float]]:
     """For each gap between two tokens: the score of cutting there and of not cutting there."""
     cut = [0.0] * len(toks)
@@ -477,8 +492,8 @@ def _gap_scores(toks: list[_Tok], widths: list[float]) -> tuple[list[float], lis
             mergeable = (_CJK_CHAR.search(left.text[-1]) and _OPERATOR_START.match(right.text)) or \
                         (_DIGIT_END.search(left.text) and _UNIT_START.match(right.text))
             keep[i] -= 1.0 if mergeable else 4.0
-        elif re.search(r"[\d%]$", left.text) and _CJK_CHAR.match(right.text) \
-                and not re.match(r"^(?:以[上内下]|左右)", right.text):
+        elif _FIGURE_END.search(left.text) and _CJK_CHAR.match(right.text) \
+                and not _RANGE_WORD.match(right.text):
             keep[i] -= 2.0
         if _PUNCT_START.match(right.text):
             cut[i] -= 5.0
@@ -489,7 +504,7 @@ def _gap_scores(toks: list[_Tok], widths: list[float]) -> tuple[list[float], lis
         if not same_line and i >= 2 and toks[i - 2].line != left.line and widths[i - 1] < widths[i - 2] - 0.5:
             cut[i] += 1.0
         if not same_line and abs(widths[i - 1] - widths[i]) <= 0.5 and widths[i - 1] >= 2 \
-                and not re.search(r"[。；]$", left.text):
+                and not _SENTENCE_END.search(left.text):
             cut[i] -= 1.5  # two lines of the same width are one cell wrapped
     return cut, keep
 
@@ -646,31 +661,20 @@ def _best_cut3(toks, widths, cut, keep, base, text) -> list[str]:
     likeness of neighbouring cells read from ``_neighbour_likeness``."""
     n = len(toks)
     gap = [cut[i] - keep[i] for i in range(n)]
-    group: dict[tuple[int, int], float] = {}
-
-    def g(a: int, b: int) -> float:
-        v = group.get((a, b))
-        if v is None:
-            v = group[a, b] = _group_score(toks, widths, a, b)
-        return v
-
-    tail: dict[int, float] = {}  # (j, n) cell score
+    tail = [_group_score(toks, widths, j, n) for j in range(n)]  # score of the last cell j:n
     pre = [0]
     for t in toks:
         pre.append(pre[-1] + len(t.text))
     like_head, like_tail = _neighbour_likeness([t.text for t in toks], pre, text)
     best, best_score = None, None
     for i in range(1, n):
-        g0 = g(0, i)
+        g0 = _group_score(toks, widths, 0, i)
         head_i = like_head[i]
         for j in range(i + 1, n):
-            gjn = tail.get(j)
-            if gjn is None:
-                gjn = tail[j] = g(j, n)
             sc = base + (0 + gap[i] + gap[j])
             sc += g0
-            sc += g(i, j)
-            sc += gjn
+            sc += _group_score(toks, widths, i, j)
+            sc += tail[j]
             sc += head_i[j]
             sc += like_tail[i][j]
             if best_score is None or sc > best_score:
