@@ -548,11 +548,12 @@ def _neighbour_likeness(words: list[str], pre: list[int], text) -> tuple[list[li
     that of cells ``i:j`` and ``j:n`` (``pre`` holds the token lengths summed, ``text(a, b)`` the text of
     cell ``a:b``).  The values are those of ``_likeness``, computed incrementally: with one cell fixed, the
     other grows a token at a time, and adding a character to it raises the multiset overlap by one exactly
-    when the fixed cell holds more of that character than the grown cell did.  So each overlap is the same
-    integer ``_likeness`` sums, and ``_overlap_bonus`` turns it into the same float.  A cut whose cells
-    differ too much in length scores 0.0 (``_likeness``'s length test, reproduced as is); since the growing
-    cell only gets longer, the first such cell longer than the fixed one ends its run.  Equal texts (3.0)
-    share all their characters, so the texts are compared only when the overlap says they may be equal.
+    when the fixed cell holds more of that character than the grown cell did (``room``: the fixed cell's
+    counts less the grown cell's, kept while above zero).  So each overlap is the same integer
+    ``_likeness`` sums, and ``_overlap_bonus`` turns it into the same float.  A cut whose cells differ too
+    much in length scores 0.0 (``_likeness``'s length test, reproduced as is); since the growing cell only
+    gets longer, the first such cell longer than the fixed one ends its run.  Equal texts (3.0) share all
+    their characters, so the texts are compared only when the overlap says they may be equal.
     """
     n = len(words)
     head = [[0.0] * n for _ in range(n)]
@@ -562,15 +563,15 @@ def _neighbour_likeness(words: list[str], pre: list[int], text) -> tuple[list[li
         for ch in words[i - 1]:
             fixed[ch] = fixed.get(ch, 0) + 1
         la = pre[i]
-        grown: dict[str, int] = {}  # … of cell i:j
+        room = dict(fixed)  # … less those of cell i:j
         common = 0
         row = head[i]
         for j in range(i + 1, n):
             for ch in words[j - 1]:
-                c = grown.get(ch, 0)
-                if c < fixed.get(ch, 0):
+                r = room.get(ch, 0)
+                if r > 0:
                     common += 1
-                grown[ch] = c + 1
+                    room[ch] = r - 1
             lb = pre[j] - pre[i]
             if 2 * min(la, lb) < 0.5 * (la + lb):
                 if lb > la:
@@ -585,14 +586,14 @@ def _neighbour_likeness(words: list[str], pre: list[int], text) -> tuple[list[li
         for ch in words[j]:
             fixed[ch] = fixed.get(ch, 0) + 1
         lc = pre[n] - pre[j]
-        grown = {}  # … of cell i:j, grown to the left
+        room = dict(fixed)  # … less those of cell i:j, grown to the left
         common = 0
         for i in range(j - 1, 0, -1):
             for ch in words[i]:
-                c = grown.get(ch, 0)
-                if c < fixed.get(ch, 0):
+                r = room.get(ch, 0)
+                if r > 0:
                     common += 1
-                grown[ch] = c + 1
+                    room[ch] = r - 1
             lb = pre[j] - pre[i]
             if 2 * min(lb, lc) < 0.5 * (lb + lc):
                 if lb > lc:
@@ -693,22 +694,21 @@ def _score_columns(header_text: str) -> int:
 def _pdf_tables(doc: Document, scan: IndicatorScan, group: list[int]) -> None:
     clean = doc.clean
     n = len(clean)
-    i = 0
+    i = 0  # the first line not read yet
     floor = 1
-    while i < n:
-        text = clean[i]
-        if "级" not in text:  # no 二级指标 in it (a cheap test before dropping the spaces)
-            i += 1
+    # a header holds 二级指标: only the lines holding 级 are looked at (a cheap test before dropping spaces)
+    for at in [k for k, text in enumerate(clean) if "级" in text]:
+        if at < i:  # read as a row of the table before
             continue
+        text = clean[at]
         flat = _SPACES.sub("", text)
         if text.startswith("\t") or not (_HEADER_L2.search(flat) and _HEADER_L3.search(flat)):
-            i += 1
             continue
-        header_line = i + 1
+        header_line = at + 1
         scope = _table_scope(doc, header_line, floor)
         # the header runs on over the next short lines: read the point columns from it
         head = [flat]
-        j = i + 1
+        j = at + 1
         while j < n and len(head) < 30:
             t = _SPACES.sub("", clean[j])
             if t:
@@ -718,7 +718,7 @@ def _pdf_tables(doc: Document, scan: IndicatorScan, group: list[int]) -> None:
             j += 1
         k = _score_columns("".join(head))
         group[0] += 1
-        i = _read_pdf_rows(doc, i + 1, k, scope, scan, group[0])
+        i = _read_pdf_rows(doc, at + 1, k, scope, scan, group[0])
         floor = i
 
 
