@@ -518,6 +518,36 @@ def _group_score(toks: list[_Tok], widths: list[float], a: int, b: int) -> float
     return -sum(1.0 for k in range(a, b - 1) if toks[k].line != last_line and widths[k] < top - 2)
 
 
+def _group_scores(toks: list[_Tok], widths: list[float]) -> list[list[float]]:
+    """``_group_score`` of every cell: ``scores[a][b]`` for the tokens ``a:b``.
+
+    For one end ``b`` the cells are grown to the left a token at a time: the widest width ``top`` is kept
+    as it goes, and so is the count of short lines (tokens not on the last line, narrower than ``top - 2``):
+    a new token is counted if short, and when it is the widest so far the tokens are counted again.  The
+    count is that of ``_group_score``, and so is the value: no penalty is 0.0 (``-sum`` of no terms is 0,
+    the same in a sum of floats), else minus the count.
+    """
+    n = len(toks)
+    lines = [t.line for t in toks]
+    scores = [[0.0] * (n + 1) for _ in range(n + 1)]
+    for b in range(2, n + 1):
+        last_line = lines[b - 1]
+        top = widths[b - 1]
+        limit = top - 2
+        count = 0
+        for a in range(b - 2, -1, -1):
+            w = widths[a]
+            if w > top:
+                top = w
+                limit = top - 2
+                count = sum(1 for k in range(a, b - 1) if lines[k] != last_line and widths[k] < limit)
+            elif lines[a] != last_line and w < limit:
+                count += 1
+            if count:
+                scores[a][b] = -float(count)
+    return scores
+
+
 def _likeness(a: str, b: str, count=Counter) -> float:
     """Bonus for two neighbouring cells alike (a name repeated as its target, 满意度达95% / ≥95%).
 
@@ -662,20 +692,21 @@ def _best_cut3(toks, widths, cut, keep, base, text) -> list[str]:
     likeness of neighbouring cells read from ``_neighbour_likeness``."""
     n = len(toks)
     gap = [cut[i] - keep[i] for i in range(n)]
-    tail = [_group_score(toks, widths, j, n) for j in range(n)]  # score of the last cell j:n
+    group = _group_scores(toks, widths)
     pre = [0]
     for t in toks:
         pre.append(pre[-1] + len(t.text))
     like_head, like_tail = _neighbour_likeness([t.text for t in toks], pre, text)
     best, best_score = None, None
     for i in range(1, n):
-        g0 = _group_score(toks, widths, 0, i)
+        g0 = group[0][i]
+        group_i = group[i]
         head_i = like_head[i]
         for j in range(i + 1, n):
             sc = base + (0 + gap[i] + gap[j])
             sc += g0
-            sc += _group_score(toks, widths, i, j)
-            sc += tail[j]
+            sc += group_i[j]
+            sc += group[j][n]
             sc += head_i[j]
             sc += like_tail[i][j]
             if best_score is None or sc > best_score:
