@@ -236,24 +236,24 @@ def scope_at(doc: Document, line: int) -> str:
 
 def _table_scope(doc: Document, header_line: int, floor: int) -> str:
     """The scope of a table whose header sits on ``header_line``: 项目名称 / （X项目） under its title."""
+    compact = doc.compact
     start = max(floor, header_line - _TITLE_LOOKBACK, 1)
     title_at = None
     for n in range(header_line - 1, start - 1, -1):
-        t = doc.compact[n - 1]
+        t = compact[n - 1]
         if t and len(t) <= 40 and _TITLE_RE.search(t):
             title_at = n
             break
-    lines = range(title_at or start, header_line)
-    joined = "".join(doc.compact[n - 1] for n in lines)
+    joined = "".join(compact[(title_at or start) - 1:header_line - 1])  # lines title_at (or start)..header-1
     m = _NAME_IN_TITLE.search(joined)
     if m and len(m.group("name")) >= 2:
         return _SPACES.sub("", m.group("name"))
     if title_at:
-        title = doc.compact[title_at - 1]
+        title = compact[title_at - 1]
         if "部门整体" in title or "整体支出" in title:
             return DEPARTMENT
         for n in range(title_at + 1, min(title_at + 3, header_line)):
-            pm = _PAREN_LINE.match(doc.compact[n - 1])
+            pm = _PAREN_LINE.match(compact[n - 1])
             if pm and not re.search(r"\d{4}", pm.group("name")):
                 return project_name(pm.group("name"))
     return scope_at(doc, header_line)
