@@ -781,7 +781,7 @@ def _read_pdf_rows(doc: Document, start: int, k: int, scope: str, scan: Indicato
                                               grade.group(1) if grade and not re.search(r"\d", grade.group(1))
                                               else None, i))
             break
-        if text.startswith("\t") or _ANNEX_RE.match(flat) or (_TITLE_RE.search(flat) and len(flat) <= 40) \
+        if text.startswith("\t") or _ANNEX_RE.match(flat) or (len(flat) <= 40 and _TITLE_RE.search(flat)) \
                 or (_HEADER_L2.search(flat) and _HEADER_L3.search(flat)):
             i -= 1
             break

@@ -194,7 +194,9 @@ class IndicatorLoader(FactLoader):
         scope = None
         level1 = None
         for pos, para, text in paras:
-            if len(text) <= 40 and _STATEMENT_SECTION.search(text) and not _SEGMENT.search(text):
+            # a section title holds 情况 or 分析 (``_STATEMENT_SECTION``): a cheap test before the regex
+            if len(text) <= 40 and ("情况" in text or "分析" in text) and _STATEMENT_SECTION.search(text) \
+                    and not _SEGMENT.search(text):
                 inside, scope, level1 = True, None, None
                 m = _LEVEL1_SECTION.match(text)
                 if m:
