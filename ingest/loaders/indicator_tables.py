@@ -442,7 +442,7 @@ def _peel_labels(toks: list[_Tok]) -> tuple[list[tuple[str, str, float | None, b
     i = 0
     while i < len(toks):
         hit = None
-        for j in range(min(4, len(toks) - i), 0, -1):
+        for j in range(min(4, len(toks) - i), 0, -1) if can_start[i] or weighted[i] else ():
             if not (can_start[i] and can_end[i + j - 1]) and not (j == 1 and weighted[i]):
                 continue
             lab = _match_label("".join(texts[i:i + j]), j == 1)
