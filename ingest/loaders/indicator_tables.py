@@ -435,20 +435,22 @@ def _peel_labels(toks: list[_Tok]) -> tuple[list[tuple[str, str, float | None, b
     texts = [t.text for t in toks]
     # tokens are pieces of ``str.split()`` (not empty, no spaces): the joined text of tokens i..i+j-1 starts
     # with the first character of token i and ends with the last of token i+j-1, so the test of
-    # ``_match_label`` on those two characters is made here before joining
+    # ``_match_label`` on those two characters is made here before joining (and a token that can neither
+    # start a level word nor close a weight starts no label)
     can_start = [t[0] in _LABEL_FIRST for t in texts]
     can_end = [t[-1] in _LABEL_LAST for t in texts]
     weighted = [t[-1] in _WEIGHT_CLOSE for t in texts]
     i = 0
     while i < len(toks):
         hit = None
-        for j in range(min(4, len(toks) - i), 0, -1) if can_start[i] or weighted[i] else ():
-            if not (can_start[i] and can_end[i + j - 1]) and not (j == 1 and weighted[i]):
-                continue
-            lab = _match_label("".join(texts[i:i + j]), j == 1)
-            if lab:
-                hit = (j, lab)
-                break
+        if can_start[i] or weighted[i]:
+            for j in range(min(4, len(toks) - i), 0, -1):
+                if not (can_start[i] and can_end[i + j - 1]) and not (j == 1 and weighted[i]):
+                    continue
+                lab = _match_label("".join(texts[i:i + j]), j == 1)
+                if lab:
+                    hit = (j, lab)
+                    break
         if hit:
             j, lab = hit
             end = i + j
