@@ -590,20 +590,23 @@ def _neighbour_likeness(words: list[str], pre: list[int], text) -> tuple[list[li
     n = len(words)
     head = [[0.0] * n for _ in range(n)]
     tail = [[0.0] * n for _ in range(n)]
-    fixed: dict[str, int] = {}  # character counts of cell 0:i
+    # characters as small numbers, so that counts are lists
+    ids: dict[str, int] = {}
+    codes = [[ids.setdefault(ch, len(ids)) for ch in word] for word in words]
+    fixed = [0] * len(ids)  # character counts of cell 0:i
     for i in range(1, n - 1):
-        for ch in words[i - 1]:
-            fixed[ch] = fixed.get(ch, 0) + 1
+        for c in codes[i - 1]:
+            fixed[c] += 1
         la = pre[i]
-        room = dict(fixed)  # … less those of cell i:j
+        room = fixed[:]  # … less those of cell i:j
         common = 0
         row = head[i]
         for j in range(i + 1, n):
-            for ch in words[j - 1]:
-                r = room.get(ch, 0)
+            for c in codes[j - 1]:
+                r = room[c]
                 if r > 0:
                     common += 1
-                    room[ch] = r - 1
+                    room[c] = r - 1
             lb = pre[j] - pre[i]
             if 2 * min(la, lb) < 0.5 * (la + lb):
                 if lb > la:
@@ -613,19 +616,19 @@ def _neighbour_likeness(words: list[str], pre: list[int], text) -> tuple[list[li
                 row[j] = 3.0
             else:
                 row[j] = _overlap_bonus(common, la, lb)
-    fixed = {}  # character counts of cell j:n
+    fixed = [0] * len(ids)  # character counts of cell j:n
     for j in range(n - 1, 1, -1):
-        for ch in words[j]:
-            fixed[ch] = fixed.get(ch, 0) + 1
+        for c in codes[j]:
+            fixed[c] += 1
         lc = pre[n] - pre[j]
-        room = dict(fixed)  # … less those of cell i:j, grown to the left
+        room = fixed[:]  # … less those of cell i:j, grown to the left
         common = 0
         for i in range(j - 1, 0, -1):
-            for ch in words[i]:
-                r = room.get(ch, 0)
+            for c in codes[i]:
+                r = room[c]
                 if r > 0:
                     common += 1
-                    room[ch] = r - 1
+                    room[c] = r - 1
             lb = pre[j] - pre[i]
             if 2 * min(lb, lc) < 0.5 * (lb + lc):
                 if lb > lc:
