@@ -292,7 +292,7 @@ _COLUMNS = (
 
 def _header_columns(texts: list[str]) -> dict[str, int] | None:
     # a header has a 三级指标 column (``name``): a row without 级 is none
-    if not any("级" in text for text in texts):
+    if "级" not in "".join(texts):
         return None
     cols: dict[str, int] = {}
     for i, text in enumerate(texts):
