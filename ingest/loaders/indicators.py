@@ -41,14 +41,7 @@ def paragraphs(doc: Document) -> Iterable[tuple[int, str]]:
 def _text_paragraphs(doc: Document) -> list[tuple[int, str, str]]:
     """The paragraphs of ``paragraphs(doc)`` that are not blank, as ``(offset, paragraph, stripped text)``
     (read once for the loops of ``IndicatorLoader``, which all skip the blank ones)."""
-    out = []
-    pos = 0
-    for para in doc.flow.split("\n"):  # as ``paragraphs`` does
-        text = para.strip()
-        if text:
-            out.append((pos, para, text))
-        pos += len(para) + 1
-    return out
+    return [(pos, para, text) for pos, para in paragraphs(doc) if (text := para.strip())]
 
 
 def mark_index(doc: Document, line: int) -> int:
