@@ -591,7 +591,7 @@ def _overlap_bonus(common: int, len_a: int, len_b: int) -> float:
     return 2.0 * ratio if ratio >= 0.5 else 0.0
 
 
-def _neighbour_likeness(words: list[str], pre: list[int], text) -> tuple[list[list[float]], list[list[float]]]:
+def _neighbour_likeness(words: list[str], pre: list[int], text) -> tuple[list[list[float]], ...]:
     """``_likeness`` of the neighbouring cells of every three-cell cut of the tokens ``words``.
 
     Returns ``head`` and ``tail``: ``head[i][j]`` is the likeness of cells ``0:i`` and ``i:j``, ``tail[i][j]``
