@@ -48,6 +48,14 @@ L2_RE = re.compile(rf"^(?P<label>{_L2}){_WEIGHT}?$")
 # any short label carrying its weight: 预算编审管理（3）, 部门结转结余资金管理（4）
 L2_WEIGHTED_RE = re.compile(rf"^(?P<label>[\u4e00-\u9fff、]{{2,16}}?){_WEIGHT}$")
 WEIGHT_ONLY_RE = re.compile(rf"^{_WEIGHT}$")
+# ``_L1`` and ``_L2`` are alternatives of literal words (parts of some optional): a level word starts where
+# a run of their literal characters starts and ends where one ends, and a label carrying its weight ends
+# with the weight's bracket.  A text starting or ending otherwise is no level label (tested before the
+# regexes: most texts are not labels)
+_WORD_RUNS = re.findall(r"[\u4e00-\u9fff]+", _L1 + _L2)
+_LABEL_FIRST = frozenset(run[0] for run in _WORD_RUNS)
+_WEIGHT_CLOSE = frozenset("）)")
+_LABEL_LAST = frozenset(run[-1] for run in _WORD_RUNS) | _WEIGHT_CLOSE
 GRADE = re.compile(r"(优秀|良好|合格|中等|较差|一般|不合格|差|中)")
 
 _BARE_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
@@ -72,6 +80,24 @@ _TITLE_LOOKBACK = 80
 _WEIGHT_END = re.compile(rf"{_WEIGHT}$")
 _DIGIT = re.compile(r"\d")
 _DIGIT_END = re.compile(r"\d$")
+
+
+def _lines_holding(lines: list[str], word: str) -> list[int]:
+    """The 0-based indices of the ``lines`` (no line breaks in them) holding ``word`` (none in it either), in
+    order: one search of the lines joined, instead of a test per line."""
+    joined = "\n".join(lines)
+    out: list[int] = []
+    line, pos = 0, 0  # the line holding offset ``pos`` of ``joined``
+    at = joined.find(word)
+    while at >= 0:
+        line += joined.count("\n", pos, at)
+        out.append(line)
+        end = joined.find("\n", at)
+        if end < 0:
+            break
+        line, pos = line + 1, end + 1
+        at = joined.find(word, pos)
+    return out
 
 
 def clean_label(text: str | None) -> str | None:
@@ -150,6 +176,7 @@ class IndicatorScan:
 
 _REPORT_TITLE = re.compile(r"(?:部门|项目)?(?:支出)?(?:绩效)?(?:自评|评价)(?:总)?报告$")
 _YEAR_PREFIX = re.compile(r"^.*?\d{4}\s*年度?")
+_CLAUSE_END = re.compile(r"[。：；]$")
 
 
 def _title_scope(title: str, next_text: str) -> str | None:
@@ -184,19 +211,23 @@ def scope_marks(doc: Document) -> list[tuple[int, str]]:
         return hit[1]
     marks: list[tuple[int, str]] = []
     compact = doc.compact
-    texts = [(n, compact[n - 1]) for n, t in enumerate(doc.clean, 1) if t.strip()]
-    for k, (n, text) in enumerate(texts):
+    clean = doc.clean
+    # a title holds the 报告 of ``_REPORT_TITLE``: only the lines (not blank) holding it are looked at, and
+    # their neighbours are the nearest lines not blank before and after them
+    candidates = [n for n in _lines_holding(compact, "报告") if clean[n].strip()]
+    for n in candidates:
+        text = compact[n]
         if len(text) > 45 or "，" in text or not _REPORT_TITLE.search(text):
             continue
         title = text
-        if len(_REPORT_TITLE.sub("", text)) <= 4 and k > 0:  # the title broken before 评价报告
-            prev = texts[k - 1][1]
-            if len(prev) <= 30 and not re.search(r"[。：；]$", prev):
+        if len(_REPORT_TITLE.sub("", text)) <= 4:  # the title broken before 评价报告
+            prev = next((compact[m] for m in range(n - 1, -1, -1) if clean[m].strip()), None)
+            if prev is not None and len(prev) <= 30 and not _CLAUSE_END.search(prev):
                 title = prev + text
-        nxt = texts[k + 1][1] if k + 1 < len(texts) else ""
+        nxt = next((compact[m] for m in range(n + 1, len(clean)) if clean[m].strip()), "")
         scope = _title_scope(title, nxt)
         if scope:
-            marks.append((n, scope))
+            marks.append((n + 1, scope))
     if len(_MARK_CACHE) > 8:
         _MARK_CACHE.clear()
     _MARK_CACHE[id(doc)] = (doc, marks)
@@ -223,24 +254,24 @@ def scope_at(doc: Document, line: int) -> str:
 
 def _table_scope(doc: Document, header_line: int, floor: int) -> str:
     """The scope of a table whose header sits on ``header_line``: 项目名称 / （X项目） under its title."""
+    compact = doc.compact
     start = max(floor, header_line - _TITLE_LOOKBACK, 1)
     title_at = None
     for n in range(header_line - 1, start - 1, -1):
-        t = doc.compact[n - 1]
+        t = compact[n - 1]
         if t and len(t) <= 40 and _TITLE_RE.search(t):
             title_at = n
             break
-    lines = range(title_at or start, header_line)
-    joined = "".join(doc.compact[n - 1] for n in lines)
+    joined = "".join(compact[(title_at or start) - 1:header_line - 1])  # lines title_at (or start)..header-1
     m = _NAME_IN_TITLE.search(joined)
     if m and len(m.group("name")) >= 2:
         return _SPACES.sub("", m.group("name"))
     if title_at:
-        title = doc.compact[title_at - 1]
+        title = compact[title_at - 1]
         if "部门整体" in title or "整体支出" in title:
             return DEPARTMENT
         for n in range(title_at + 1, min(title_at + 3, header_line)):
-            pm = _PAREN_LINE.match(doc.compact[n - 1])
+            pm = _PAREN_LINE.match(compact[n - 1])
             if pm and not re.search(r"\d{4}", pm.group("name")):
                 return project_name(pm.group("name"))
     return scope_at(doc, header_line)
@@ -260,9 +291,14 @@ _COLUMNS = (
 
 
 def _header_columns(texts: list[str]) -> dict[str, int] | None:
+    # a header has a 三级指标 column (``name``): a row without 级 is none
+    if "级" not in "".join(texts):
+        return None
     cols: dict[str, int] = {}
     for i, text in enumerate(texts):
         t = _SPACES.sub("", text)
+        if len(t) > 12:  # too long for a header cell: no column is read from it
+            continue
         for name, rx in _COLUMNS:
             if name not in cols and rx.search(t) and len(t) <= 12:
                 cols[name] = i
@@ -356,11 +392,12 @@ def _tokens(text: str, line: int) -> list[_Tok]:
     parts = text.split()
     merged: list[str] = []
     for p in parts:
-        if merged and len(p) == 1 and len(merged[-1]) >= 1 and _CJK_CHAR.fullmatch(merged[-1][-1]) \
-                and _CJK_CHAR.fullmatch(p) and len(merged[-1]) == 1:
+        # the length tests first (the same conjunctions, cheapest terms first)
+        if merged and len(p) == 1 and len(merged[-1]) == 1 and _CJK_CHAR.fullmatch(merged[-1]) \
+                and _CJK_CHAR.fullmatch(p):
             merged[-1] += p  # 指 标, 总 分: a word spaced out
-        elif merged and _UNIT_START.match(p) and _DIGIT_END.search(merged[-1]) and _CJK_CHAR.match(p) \
-                and len(p) <= 3:
+        elif merged and len(p) <= 3 and _UNIT_START.match(p) and _DIGIT_END.search(merged[-1]) \
+                and _CJK_CHAR.match(p):
             merged[-1] += p  # 39.5 万元, <=73 万
         else:
             merged.append(p)
@@ -371,12 +408,15 @@ def _scores_at(toks: list[_Tok], k: int) -> int | None:
     """Index where the row's ``k`` trailing points start (text after them is a deviation note)."""
     if k <= 0 or len(toks) < k:
         return None
+    # the last bare number, unless a figure follows it (not a closed row): scanning back from the end, the
+    # first token holding a digit decides (a bare number holds one)
     last = None
-    for i, t in enumerate(toks):
-        if _BARE_NUMBER.match(t.text):
-            last = i
-        elif _DIGIT.search(t.text):
-            last = None  # a figure after the points: not a closed row
+    for i in range(len(toks) - 1, -1, -1):
+        text = toks[i].text
+        if _DIGIT.search(text):
+            if _BARE_NUMBER.match(text):
+                last = i
+            break
     if last is None or last - k + 1 < 0:
         return None
     start = last - k + 1
@@ -392,6 +432,9 @@ def _match_label(text: str, generic: bool) -> tuple[str, str, float | None, bool
     its weight (预算编审管理（3）).
     """
     t = _SPACES.sub("", text)
+    # ``t`` has no spaces, so ``$`` in the patterns is its very end: the first and last characters must fit
+    if not t or not ((t[0] in _LABEL_FIRST and t[-1] in _LABEL_LAST) or (generic and t[-1] in _WEIGHT_CLOSE)):
+        return None
     m1, m2 = L1_RE.match(t), L2_RE.match(t)
     m = m1 or m2
     if m:
@@ -407,15 +450,25 @@ def _match_label(text: str, generic: bool) -> tuple[str, str, float | None, bool
 def _peel_labels(toks: list[_Tok]) -> tuple[list[tuple[str, str, float | None, bool]], list[_Tok]]:
     """Split a row's tokens into its level labels and its cell tokens (junk before the last label dropped)."""
     labels: list[tuple[int, int, tuple[str, str, float | None, bool]]] = []
+    texts = [t.text for t in toks]
+    # tokens are pieces of ``str.split()`` (not empty, no spaces): the joined text of tokens i..i+j-1 starts
+    # with the first character of token i and ends with the last of token i+j-1, so the test of
+    # ``_match_label`` on those two characters is made here before joining (and a token that can neither
+    # start a level word nor close a weight starts no label)
+    can_start = [t[0] in _LABEL_FIRST for t in texts]
+    can_end = [t[-1] in _LABEL_LAST for t in texts]
+    weighted = [t[-1] in _WEIGHT_CLOSE for t in texts]
     i = 0
     while i < len(toks):
         hit = None
-        for j in range(min(4, len(toks) - i), 0, -1):
-            joined = "".join(t.text for t in toks[i:i + j])
-            lab = _match_label(joined, j == 1)
-            if lab:
-                hit = (j, lab)
-                break
+        if can_start[i] or weighted[i]:
+            for j in range(min(4, len(toks) - i), 0, -1):
+                if not (can_start[i] and can_end[i + j - 1]) and not (j == 1 and weighted[i]):
+                    continue
+                lab = _match_label("".join(texts[i:i + j]), j == 1)
+                if lab:
+                    hit = (j, lab)
+                    break
         if hit:
             j, lab = hit
             end = i + j
@@ -443,6 +496,11 @@ def _width(text: str) -> float:
     return display_width(text) / 2
 
 
+_FIGURE_END = re.compile(r"[\d%]$")
+_RANGE_WORD = re.compile(r"^(?:以[上内下]|左右)")
+_SENTENCE_END = re.compile(r"[。；]$")
+
+
 def _gap_scores(toks: list[_Tok], widths: list[float]) -> tuple[list[float], list[float]]:
     """For each gap between two tokens: the score of cutting there and of not cutting there."""
     cut = [0.0] * len(toks)
@@ -454,8 +512,8 @@ def _gap_scores(toks: list[_Tok], widths: list[float]) -> tuple[list[float], lis
             mergeable = (_CJK_CHAR.search(left.text[-1]) and _OPERATOR_START.match(right.text)) or \
                         (_DIGIT_END.search(left.text) and _UNIT_START.match(right.text))
             keep[i] -= 1.0 if mergeable else 4.0
-        elif re.search(r"[\d%]$", left.text) and _CJK_CHAR.match(right.text) \
-                and not re.match(r"^(?:以[上内下]|左右)", right.text):
+        elif _FIGURE_END.search(left.text) and _CJK_CHAR.match(right.text) \
+                and not _RANGE_WORD.match(right.text):
             keep[i] -= 2.0
         if _PUNCT_START.match(right.text):
             cut[i] -= 5.0
@@ -466,7 +524,7 @@ def _gap_scores(toks: list[_Tok], widths: list[float]) -> tuple[list[float], lis
         if not same_line and i >= 2 and toks[i - 2].line != left.line and widths[i - 1] < widths[i - 2] - 0.5:
             cut[i] += 1.0
         if not same_line and abs(widths[i - 1] - widths[i]) <= 0.5 and widths[i - 1] >= 2 \
-                and not re.search(r"[。；]$", left.text):
+                and not _SENTENCE_END.search(left.text):
             cut[i] -= 1.5  # two lines of the same width are one cell wrapped
     return cut, keep
 
@@ -478,6 +536,36 @@ def _group_score(toks: list[_Tok], widths: list[float], a: int, b: int) -> float
     top = max(widths[a:b])
     last_line = toks[b - 1].line
     return -sum(1.0 for k in range(a, b - 1) if toks[k].line != last_line and widths[k] < top - 2)
+
+
+def _group_scores(toks: list[_Tok], widths: list[float]) -> list[list[float]]:
+    """``_group_score`` of every cell: ``scores[a][b]`` for the tokens ``a:b``.
+
+    For one end ``b`` the cells are grown to the left a token at a time: the widest width ``top`` is kept
+    as it goes, and so is the count of short lines (tokens not on the last line, narrower than ``top - 2``):
+    a new token is counted if short, and when it is the widest so far the tokens are counted again.  The
+    count is that of ``_group_score``, and so is the value: no penalty is 0.0 (``-sum`` of no terms is 0,
+    the same in a sum of floats), else minus the count.
+    """
+    n = len(toks)
+    lines = [t.line for t in toks]
+    scores = [[0.0] * (n + 1) for _ in range(n + 1)]
+    for b in range(2, n + 1):
+        last_line = lines[b - 1]
+        top = widths[b - 1]
+        limit = top - 2
+        count = 0
+        for a in range(b - 2, -1, -1):
+            w = widths[a]
+            if w > top:
+                top = w
+                limit = top - 2
+                count = sum(1 for k in range(a, b - 1) if lines[k] != last_line and widths[k] < limit)
+            elif lines[a] != last_line and w < limit:
+                count += 1
+            if count:
+                scores[a][b] = -float(count)
+    return scores
 
 
 def _likeness(a: str, b: str, count=Counter) -> float:
@@ -493,8 +581,82 @@ def _likeness(a: str, b: str, count=Counter) -> float:
         return 0.0
     count_a, count_b = count(a), count(b)
     common = sum(min(count_a[ch], count_b[ch]) for ch in count_a.keys() & count_b.keys())
-    ratio = 2.0 * common / (len(a) + len(b))
+    return _overlap_bonus(common, len(a), len(b))
+
+
+def _overlap_bonus(common: int, len_a: int, len_b: int) -> float:
+    """The bonus of ``_likeness`` for two different cells of lengths ``len_a`` and ``len_b`` sharing
+    ``common`` characters (one formula for ``_likeness`` and the incremental tables of ``_best_cut3``)."""
+    ratio = 2.0 * common / (len_a + len_b)
     return 2.0 * ratio if ratio >= 0.5 else 0.0
+
+
+def _neighbour_likeness(words: list[str], pre: list[int], text) -> tuple[list[list[float]], ...]:
+    """``_likeness`` of the neighbouring cells of every three-cell cut of the tokens ``words``.
+
+    Returns ``head`` and ``tail``: ``head[i][j]`` is the likeness of cells ``0:i`` and ``i:j``, ``tail[i][j]``
+    that of cells ``i:j`` and ``j:n`` (``pre`` holds the token lengths summed, ``text(a, b)`` the text of
+    cell ``a:b``).  The values are those of ``_likeness``, computed incrementally: with one cell fixed, the
+    other grows a token at a time, and adding a character to it raises the multiset overlap by one exactly
+    when the fixed cell holds more of that character than the grown cell did (``room``: the fixed cell's
+    counts less the grown cell's, kept while above zero).  So each overlap is the same integer
+    ``_likeness`` sums, and ``_overlap_bonus`` turns it into the same float.  A cut whose cells differ too
+    much in length scores 0.0 (``_likeness``'s length test, reproduced as is); since the growing cell only
+    gets longer, the first such cell longer than the fixed one ends its run.  Equal texts (3.0) share all
+    their characters, so the texts are compared only when the overlap says they may be equal.
+    """
+    n = len(words)
+    head = [[0.0] * n for _ in range(n)]
+    tail = [[0.0] * n for _ in range(n)]
+    # characters as small numbers, so that counts are lists
+    ids: dict[str, int] = {}
+    codes = [[ids.setdefault(ch, len(ids)) for ch in word] for word in words]
+    fixed = [0] * len(ids)  # character counts of cell 0:i
+    for i in range(1, n - 1):
+        for c in codes[i - 1]:
+            fixed[c] += 1
+        la = pre[i]
+        room = fixed[:]  # … less those of cell i:j
+        common = 0
+        row = head[i]
+        for j in range(i + 1, n):
+            for c in codes[j - 1]:
+                r = room[c]
+                if r > 0:
+                    common += 1
+                    room[c] = r - 1
+            lb = pre[j] - pre[i]
+            if 2 * min(la, lb) < 0.5 * (la + lb):
+                if lb > la:
+                    break
+                continue
+            if common == la == lb and text(0, i) == text(i, j):
+                row[j] = 3.0
+            else:
+                row[j] = _overlap_bonus(common, la, lb)
+    fixed = [0] * len(ids)  # character counts of cell j:n
+    for j in range(n - 1, 1, -1):
+        for c in codes[j]:
+            fixed[c] += 1
+        lc = pre[n] - pre[j]
+        room = fixed[:]  # … less those of cell i:j, grown to the left
+        common = 0
+        for i in range(j - 1, 0, -1):
+            for c in codes[i]:
+                r = room[c]
+                if r > 0:
+                    common += 1
+                    room[c] = r - 1
+            lb = pre[j] - pre[i]
+            if 2 * min(lb, lc) < 0.5 * (lb + lc):
+                if lb > lc:
+                    break
+                continue
+            if common == lb == lc and text(i, j) == text(j, n):
+                tail[i][j] = 3.0
+            else:
+                tail[i][j] = _overlap_bonus(common, lb, lc)
+    return head, tail
 
 
 def _best_cut(toks: list[_Tok], parts: int) -> list[str]:
@@ -528,7 +690,7 @@ def _best_cut(toks: list[_Tok], parts: int) -> list[str]:
         return counts[cell]
 
     if parts == 3:
-        return _best_cut3(toks, widths, cut, keep, base, text, count)
+        return _best_cut3(toks, widths, cut, keep, base, text)
     best, best_score = None, None
     for cuts in combinations(range(1, len(toks)), parts - 1):
         bounds = (0, *cuts, len(toks))
@@ -547,49 +709,29 @@ def _best_cut(toks: list[_Tok], parts: int) -> list[str]:
     return [text(a, b) for a, b in zip(bounds, bounds[1:])]
 
 
-def _best_cut3(toks, widths, cut, keep, base, text, count) -> list[str]:
+def _best_cut3(toks, widths, cut, keep, base, text) -> list[str]:
     """``_best_cut`` into three cells: the same scores, summed in the same order, with the per-cell and
-    per-pair terms computed once each (the general loop rebuilds its bounds for every cut)."""
+    per-pair terms computed once each (the general loop rebuilds its bounds for every cut) and the
+    likeness of neighbouring cells read from ``_neighbour_likeness``."""
     n = len(toks)
     gap = [cut[i] - keep[i] for i in range(n)]
-    group: dict[tuple[int, int], float] = {}
-
-    def g(a: int, b: int) -> float:
-        v = group.get((a, b))
-        if v is None:
-            v = group[a, b] = _group_score(toks, widths, a, b)
-        return v
-
-    tail: dict[int, float] = {}  # (j, n) cell score
-    # cell lengths from the token lengths: two cells of very different lengths are not alike (``_likeness``
-    # returns 0.0 for them before reading the texts), so their texts need not be built
+    group = _group_scores(toks, widths)
     pre = [0]
     for t in toks:
         pre.append(pre[-1] + len(t.text))
+    like_head, like_tail = _neighbour_likeness([t.text for t in toks], pre, text)
     best, best_score = None, None
     for i in range(1, n):
-        g0 = g(0, i)
-        l0 = pre[i]
-        t0 = None
+        g0 = group[0][i]
+        group_i = group[i]
+        head_i = like_head[i]
         for j in range(i + 1, n):
-            gjn = tail.get(j)
-            if gjn is None:
-                gjn = tail[j] = g(j, n)
-            lij, ljn = pre[j] - pre[i], pre[n] - pre[j]
             sc = base + (0 + gap[i] + gap[j])
             sc += g0
-            sc += g(i, j)
-            sc += gjn
-            if 2 * min(l0, lij) < 0.5 * (l0 + lij):
-                sc += 0.0
-            else:
-                if t0 is None:
-                    t0 = text(0, i)
-                sc += _likeness(t0, text(i, j), count)
-            if 2 * min(lij, ljn) < 0.5 * (lij + ljn):
-                sc += 0.0
-            else:
-                sc += _likeness(text(i, j), text(j, n), count)
+            sc += group_i[j]
+            sc += group[j][n]
+            sc += head_i[j]
+            sc += like_tail[i][j]
             if best_score is None or sc > best_score:
                 best, best_score = (i, j), sc
     i, j = best
@@ -606,22 +748,21 @@ def _score_columns(header_text: str) -> int:
 def _pdf_tables(doc: Document, scan: IndicatorScan, group: list[int]) -> None:
     clean = doc.clean
     n = len(clean)
-    i = 0
+    i = 0  # the first line not read yet
     floor = 1
-    while i < n:
-        text = clean[i]
-        if "级" not in text:  # no 二级指标 in it (a cheap test before dropping the spaces)
-            i += 1
+    # a header holds 二级指标: only the lines holding 级 are looked at (a cheap test before dropping spaces)
+    for at in _lines_holding(clean, "级"):
+        if at < i:  # read as a row of the table before
             continue
+        text = clean[at]
         flat = _SPACES.sub("", text)
         if text.startswith("\t") or not (_HEADER_L2.search(flat) and _HEADER_L3.search(flat)):
-            i += 1
             continue
-        header_line = i + 1
+        header_line = at + 1
         scope = _table_scope(doc, header_line, floor)
         # the header runs on over the next short lines: read the point columns from it
         head = [flat]
-        j = i + 1
+        j = at + 1
         while j < n and len(head) < 30:
             t = _SPACES.sub("", clean[j])
             if t:
@@ -631,7 +772,7 @@ def _pdf_tables(doc: Document, scan: IndicatorScan, group: list[int]) -> None:
             j += 1
         k = _score_columns("".join(head))
         group[0] += 1
-        i = _read_pdf_rows(doc, i + 1, k, scope, scan, group[0])
+        i = _read_pdf_rows(doc, at + 1, k, scope, scan, group[0])
         floor = i
 
 
@@ -663,7 +804,7 @@ def _read_pdf_rows(doc: Document, start: int, k: int, scope: str, scan: Indicato
                                               grade.group(1) if grade and not re.search(r"\d", grade.group(1))
                                               else None, i))
             break
-        if text.startswith("\t") or _ANNEX_RE.match(flat) or (_TITLE_RE.search(flat) and len(flat) <= 40) \
+        if text.startswith("\t") or _ANNEX_RE.match(flat) or (len(flat) <= 40 and _TITLE_RE.search(flat)) \
                 or (_HEADER_L2.search(flat) and _HEADER_L3.search(flat)):
             i -= 1
             break

@@ -38,6 +38,12 @@ def paragraphs(doc: Document) -> Iterable[tuple[int, str]]:
         pos += len(para) + 1
 
 
+def _text_paragraphs(doc: Document) -> list[tuple[int, str, str]]:
+    """The paragraphs of ``paragraphs(doc)`` that are not blank, as ``(offset, paragraph, stripped text)``
+    (read once for the loops of ``IndicatorLoader``, which all skip the blank ones)."""
+    return [(pos, para, text) for pos, para in paragraphs(doc) if (text := para.strip())]
+
+
 def mark_index(doc: Document, line: int) -> int:
     """How many report titles precede ``line``: facts of two reports are never merged.
 
@@ -79,6 +85,7 @@ _FIGURE = re.compile(
     rf"(?P<q>小于等于|大于等于|不低于|不高于|不超过|不少于|≤|≥|<=|>=|<|>|=)?\s*(?P<num>{_NUM})\s*"
     r"(?P<unit>%|个工作日|万人次|人次|万元|亿元|元|次|篇|项|人|户|家|个|件|份|天|本|套|万)?"
     r"(?P<post>以内|以上|以下)?")
+_L1_WORD = re.compile(_L1_WORDS)
 _CLAUSE = re.compile(r"[^，,。；;]+")
 _NAME_TAIL = re.compile(r"(?:达到|达|为|是|在|约|共|的)+$")
 _NAME_HEAD = re.compile(r"^(?:\d{4}\s*年度?|全年共|共)")
@@ -104,8 +111,9 @@ class IndicatorLoader(FactLoader):
     def extract(self) -> list[dict]:
         """Indicator candidates from the tables, the scoring prose and the indicator statements."""
         out = [self._row(r) for r in scan_indicator_tables(self.doc).rows]
-        out += self._scoring_prose()
-        out += self._statements()
+        paras = _text_paragraphs(self.doc)
+        out += self._scoring_prose(paras)
+        out += self._statements(paras)
         return out
 
     # ------------------------------------------------------------------------------------- tables
@@ -125,18 +133,16 @@ class IndicatorLoader(FactLoader):
 
     # ------------------------------------------------------------------------------ scoring prose
 
-    def _scoring_prose(self) -> list[dict]:
+    def _scoring_prose(self, paras: list[tuple[int, str, str]]) -> list[dict]:
         out: list[dict] = []
         heading: dict | None = None
         heading_items = 0
         top = None
-        for pos, para in paragraphs(self.doc):
-            text = para.strip()
-            if not text:
-                continue
+        for pos, para, text in paras:
             if "分" not in text:
-                # the scoring patterns all hold 分: only a top heading matters here
-                if _TOP_HEADING.match(text):
+                # the scoring patterns all hold 分: only a top heading matters here, when there is a
+                # heading or a top label for it to end
+                if (heading is not None or top is not None) and _TOP_HEADING.match(text):
                     heading, top = None, None
                 continue
             lead = len(para) - len(para.lstrip())
@@ -175,17 +181,15 @@ class IndicatorLoader(FactLoader):
 
     # ------------------------------------------------------------------------- indicator statements
 
-    def _statements(self) -> list[dict]:
+    def _statements(self, paras: list[tuple[int, str, str]]) -> list[dict]:
         out: list[dict] = []
         inside = False
         scope = None
         level1 = None
-        for pos, para in paragraphs(self.doc):
-            text = para.strip()
-            if not text:
-                continue
-            lead = pos + len(para) - len(para.lstrip())
-            if len(text) <= 40 and _STATEMENT_SECTION.search(text) and not _SEGMENT.search(text):
+        for pos, para, text in paras:
+            # a section title holds 情况 or 分析 (``_STATEMENT_SECTION``): a cheap test before the regex
+            if len(text) <= 40 and ("情况" in text or "分析" in text) and _STATEMENT_SECTION.search(text) \
+                    and not _SEGMENT.search(text):
                 inside, scope, level1 = True, None, None
                 m = _LEVEL1_SECTION.match(text)
                 if m:
@@ -208,13 +212,14 @@ class IndicatorLoader(FactLoader):
             if m and not _SEGMENT.search(text):
                 scope, level1 = _SPACES.sub("", m.group("name")), None
                 continue
+            lead = pos + len(para) - len(para.lstrip())
             segs = list(_SEGMENT.finditer(text))
             for k, seg in enumerate(segs):
                 end = segs[k + 1].start() if k + 1 < len(segs) else len(text)
                 label = seg.group("label")
                 body_at = seg.end()
                 body = text[body_at:end]
-                if re.fullmatch(_L1_WORDS, label):
+                if _L1_WORD.fullmatch(label):
                     l1 = level1 = label
                     l2 = None
                 else:
