@@ -118,8 +118,8 @@ def _last_header_run(spans: list[tuple[ColumnKind, int, int]]) -> tuple[list[Col
     return [k for k, _, _ in run], run[0][1], run[-1][2]
 
 
-def header_columns_spans(text: str, fiscal_year: int | None,
-                         budget_doc: bool) -> list[tuple[ColumnKind, int, int]]:
+def header_columns_spans(text: str, fiscal_year: int | None, budget_doc: bool,
+                         pos: int = 0) -> list[tuple[ColumnKind, int, int]]:
     """The column words of a header text, in order, each with its start and end in ``text``.
 
     Parameters
@@ -130,8 +130,11 @@ def header_columns_spans(text: str, fiscal_year: int | None,
         The document's fiscal year.
     budget_doc:
         Whether the document is a 部门预算.
+    pos:
+        Where in ``text`` the scan starts.
     """
-    return [(_match_kind(m, fiscal_year, budget_doc), m.start(), m.end()) for m in _COLUMN_WORD.finditer(text)]
+    return [(_match_kind(m, fiscal_year, budget_doc), m.start(), m.end())
+            for m in _COLUMN_WORD.finditer(text, pos)]
 
 
 # the kinds of the column words that name no year (immutable: shared)
@@ -171,17 +174,83 @@ def _match_kind(m: re.Match, fiscal_year: int | None, budget_doc: bool) -> Colum
     return kind if kind is not None else ColumnKind("skip")
 
 
-def _last_header_run_of(text: str, fiscal_year: int | None,
-                        budget_doc: bool) -> tuple[list[ColumnKind], int, int]:
-    """``_last_header_run(header_columns_spans(text, …))``, building the kinds of the last run only."""
-    ms = list(_COLUMN_WORD.finditer(text))
-    if not ms:
-        return [], 0, 0
-    first = len(ms) - 1
-    while first > 0 and ms[first].start() - ms[first - 1].end() <= HEADER_GAP:
-        first -= 1
-    run = ms[first:]
-    return [_match_kind(m, fiscal_year, budget_doc) for m in run], run[0].start(), run[-1].end()
+# the most text one ``_COLUMN_WORD`` match can read when the text holds no whitespace (only its ``\s*`` can
+# stretch a match): ``2020年度年初预算数``, 4 digits + 年度 + a 5-character measure (keep in step with the words)
+_COLUMN_WORD_REACH = 11
+_WHITESPACE = re.compile(r"\s")
+
+
+def _spans_after(old: str, old_spans: list[tuple[ColumnKind, int, int]], spaceless_from: int, cut: int,
+                 new: str, fiscal_year: int | None, budget_doc: bool) -> list[tuple[ColumnKind, int, int]]:
+    """``header_columns_spans(new, …)``, where ``new`` is ``old`` + more text without its first ``cut`` characters.
+
+    Only the text near the two ends of ``new`` is read again; the words of ``old`` between are kept where the
+    two scans must agree.  Why the result is the same: ``_COLUMN_WORD`` has no anchor and no lookbehind, so
+    its attempt at a position depends on the text from there on only; in a text without whitespace an
+    attempt at ``p`` reads less than ``_COLUMN_WORD_REACH`` characters, so an attempt at
+    ``p < len(old) - REACH`` gives the same result in ``old`` and in ``new`` (the same characters, and the
+    end of ``old`` is not reached).  A scan attempts at every position that is not inside one of its words.
+
+    * front — ``new`` is scanned from its start, stepping with ``match`` as ``finditer`` does, until the scan
+      is at a position where the scan of ``old`` attempted too (not inside one of the words of ``old``);
+    * middle — from there both scans attempt at the same positions with the same results up to ``restart``,
+      the last position before ``len(old) - REACH`` (included) where the scan of ``old`` attempted: the
+      words of ``old`` there are kept;
+    * end — a scan of ``new`` from ``restart`` gives the rest.
+
+    Parameters
+    ----------
+    old, old_spans:
+        The previous text and all its column words (``header_columns_spans(old, …)``).
+    spaceless_from:
+        ``old[spaceless_from:]`` holds no whitespace (the words are read anew when whitespace may follow
+        ``cut``: an ``\s*`` can stretch a match).
+    cut:
+        How many characters of ``old`` + more text were dropped at the front to make ``new``.
+    new:
+        The text to scan.
+    fiscal_year, budget_doc:
+        As for ``_match_kind``.
+    """
+    if cut >= len(old) or spaceless_from > cut:
+        return header_columns_spans(new, fiscal_year, budget_doc)
+    if not old_spans:
+        # no words: the scan of ``old`` attempted everywhere, at ``cut`` and at ``len(old) - REACH`` too
+        return header_columns_spans(new, fiscal_year, budget_doc, max(0, len(old) - _COLUMN_WORD_REACH - cut))
+    spans: list[tuple[ColumnKind, int, int]] = []
+    # front (q is a position of ``old``: a position of ``new`` + cut)
+    q = cut
+    i = 0  # the first word of ``old`` that ends after q
+    n_old = len(old_spans)
+    while True:
+        while i < n_old and old_spans[i][2] <= q:
+            i += 1
+        if i == n_old or old_spans[i][1] >= q:
+            break  # q is not inside a word of ``old``
+        m = _COLUMN_WORD.match(new, q - cut)
+        if m:
+            spans.append((_match_kind(m, fiscal_year, budget_doc), m.start(), m.end()))
+            q = m.end() + cut
+        else:
+            q += 1
+    # middle
+    restart = len(old) - _COLUMN_WORD_REACH
+    if restart <= q:
+        restart = q
+    else:
+        for _, s, e in old_spans[i:]:
+            if s >= restart:
+                break
+            if e > restart:
+                restart = s  # restart falls inside this word: the scan of ``old`` attempted at its start
+                break
+    for kind, s, e in old_spans[i:]:
+        if s >= restart:
+            break
+        spans.append((kind, s - cut, e - cut))
+    # end
+    spans.extend(header_columns_spans(new, fiscal_year, budget_doc, restart - cut))
+    return spans
 
 
 # ------------------------------------------------------------------------------------ context phrases
@@ -244,6 +313,9 @@ class _State:
     last_text: str = ""  # the last text line read (a chart's title)
     ahead: dict[int, ColumnKind] = field(default_factory=dict)  # Word: the next header of measures below
     label_from: int = 0  # PDF: where the text after the header words starts in ``buffer``
+    scanned: str | None = None  # PDF: the ``buffer`` whose column words are ``spans``
+    spans: list[tuple[ColumnKind, int, int]] = field(default_factory=list)  # … (kind, start, end) each
+    spaceless_from: int = 0  # PDF: ``scanned[spaceless_from:]`` holds no whitespace
 
 
 class _TableReader:
@@ -291,17 +363,33 @@ class _TableReader:
             state.scope = "fiscal" if scope_of(text) == "fiscal" and "财政拨款" in text else "all"
         if not pdf:
             return
-        state.buffer = (state.buffer + text)[-BUFFER_CHARS:]
+        old = state.buffer
+        joined = old + text
+        cut = max(0, len(joined) - BUFFER_CHARS)  # joined[cut:] == joined[-BUFFER_CHARS:]
+        buffer = state.buffer = joined[cut:]
         state.last_text = text
-        m = _PROJECT_NAME.search(state.buffer)
+        # "名称" is in every text _PROJECT_NAME matches, "指标" or "完成值" in every one _INDICATOR_HEADER matches
+        m = _PROJECT_NAME.search(buffer) if "名称" in buffer else None
         if m:
             self._set_project(state, m.group("name"), line)
-            state.buffer = state.buffer[m.end():]
-        if _INDICATOR_HEADER.search(state.buffer):
+            buffer = state.buffer = buffer[m.end():]
+            cut += m.end()
+        if ("指标" in buffer or "完成值" in buffer) and _INDICATOR_HEADER.search(buffer):
             state.columns = None
             state.buffer = ""
             return
-        cols, _, end = _last_header_run_of(state.buffer, self.fy, self.budget_doc)
+        # the column words of the buffer, read anew only near its ends (the same words as a scan of all of it)
+        if state.scanned is old:
+            spans = _spans_after(old, state.spans, state.spaceless_from, cut, buffer, self.fy, self.budget_doc)
+            # the new text may hold whitespace anywhere; what is left of ``old`` holds none after spaceless_from
+            spaceless_from = len(buffer) if _WHITESPACE.search(text) else max(0, state.spaceless_from - cut)
+        else:
+            spans = header_columns_spans(buffer, self.fy, self.budget_doc)
+            spaceless_from = len(buffer) if _WHITESPACE.search(buffer) else 0
+        state.scanned, state.spans, state.spaceless_from = buffer, spans, spaceless_from
+        if not spans:
+            return  # no column words: neither branch below applies
+        cols, _, end = _last_header_run(spans)
         if sum(c.kind == "money" for c in cols) >= 2 or (
                 any(c.kind == "money" for c in cols) and any(c.kind == "pct" for c in cols)):
             state.columns = cols
