@@ -330,6 +330,29 @@ class _TableReader:
         self.default_measure = "budget_initial" if self.budget_doc else "actual"
         self.out: list[dict] = []
         self._names: list[tuple[str, int]] | None = None
+        # the answers of pure functions of a cell or line text, each computed once per distinct text: a table
+        # repeats its labels and header words, and every cell is tested by several readers
+        self._numeric_of: dict[str, bool] = {}
+        self._kind_of: dict[str, ColumnKind | None] = {}
+        self._item_of: dict[tuple[str, bool], tuple[str, str] | None] = {}
+        self._canonical_of: dict[tuple[str, int], str] = {}
+
+    # ------------------------------------------------------------------------------- cached text tests
+
+    def _numeric(self, text: str) -> bool:
+        """``_is_num(text)`` (a function of the text only), computed once per distinct text."""
+        got = self._numeric_of.get(text)
+        if got is None:
+            got = self._numeric_of[text] = _is_num(text)
+        return got
+
+    def _kind(self, text: str) -> ColumnKind | None:
+        """``column_kind(text)`` for this document's year and type, computed once per distinct text."""
+        try:
+            return self._kind_of[text]
+        except KeyError:
+            got = self._kind_of[text] = column_kind(text, self.fy, self.budget_doc)
+            return got
 
     # ----------------------------------------------------------------------------------------- driver
 
@@ -358,7 +381,7 @@ class _TableReader:
         m = _PROJECT_TITLE.match(text) or _PROJECT_TABLE.match(text)
         if m and not text.startswith("部门"):
             self._set_project(state, m.group("name"), line)
-        if len(text) <= 40 and _TITLE_LIKE.search(text) and not _is_num(text):
+        if len(text) <= 40 and _TITLE_LIKE.search(text) and not self._numeric(text):
             state.title = text
             state.scope = "fiscal" if scope_of(text) == "fiscal" and "财政拨款" in text else "all"
         if not pdf:
@@ -449,10 +472,20 @@ class _TableReader:
 
     def _classify(self, label: str, state: _State) -> tuple[str, str] | None:
         """Item and category of a row label (layout noise, 资金来源： prefixes, 部门 prefixes removed)."""
+        # of the state, only whether a project is being read counts: computed once per label and that
+        key = (label, bool(state.project))
+        try:
+            return self._item_of[key]
+        except KeyError:
+            got = self._item_of[key] = self._classify_label(label, key[1])
+            return got
+
+    def _classify_label(self, label: str, in_project: bool) -> tuple[str, str] | None:
+        """``_classify`` of a label, in a project's table or not."""
         label = _UNIT_MARK.sub("", _CLASS_MARK.sub("", squeeze(label)))
-        if not label or _is_num(label) or _PROSE.search(label) or len(label) > MAX_LABEL:
+        if not label or self._numeric(label) or _PROSE.search(label) or len(label) > MAX_LABEL:
             return None
-        if state.project and _PROJECT_MONEY.search(label) and not re.search(r"财政|结转|其他", label):
+        if in_project and _PROJECT_MONEY.search(label) and not re.search(r"财政|结转|其他", label):
             return "年度资金总额", "total"
         got = classify_item(label)
         if got is None or got[0] == normalize_label(label) and _LABEL_PREFIX.match(label):
@@ -503,11 +536,11 @@ class _TableReader:
         """Emit one row's values under its columns; a 执行率 column goes with the row's actual."""
         pct = None
         for (text, _), col in zip(values, cols):
-            if col is not None and col.kind == "pct" and _is_num(text):
+            if col is not None and col.kind == "pct" and self._numeric(text):
                 pct = _num(text)
         item, category = label
         for (text, line), col in zip(values, cols):
-            if col is None or col.kind != "money" or not _is_num(text) or _PCT_TOKEN.match(text.strip()):
+            if col is None or col.kind != "money" or not self._numeric(text) or _PCT_TOKEN.match(text.strip()):
                 continue
             year = col.year
             if col.year_offset is not None and self.fy:
@@ -527,13 +560,13 @@ class _TableReader:
 
     def _pdf_row(self, row: Row, state: _State) -> None:
         parts = [p.strip() for p in row.raw.split("\t") if p.strip()]
-        labels = [p for p in parts if not _is_num(p)]
-        nums = [p for p in parts if _is_num(p)]
+        labels = [p for p in parts if not self._numeric(p)]
+        nums = [p for p in parts if self._numeric(p)]
         if len(parts) > 2 and len(labels) == len(nums) >= 2 and parts[:len(labels)] == labels:
             self._chart_row(row, state, labels, nums)
             return
         first = row.cells[0]
-        label = None if _is_num(first.text) or _DASH.match(first.text) else first.text
+        label = None if self._numeric(first.text) or _DASH.match(first.text) else first.text
         values = [(c.text, c.line) for c in row.cells[(0 if label is None else 1):]]
         if label is None:
             label = _UNIT_TAIL.sub("", state.buffer[state.label_from:])
@@ -563,9 +596,9 @@ class _TableReader:
     def _money_header(self, row: Row) -> dict[int, ColumnKind] | None:
         """The columns of a Word row that is a header of measures (no numbers, two column words or more)."""
         texts = row.texts
-        if any(_is_num(t) for t in texts):
+        if any(self._numeric(t) for t in texts):
             return None
-        kinds = {i: column_kind(t, self.fy, self.budget_doc) for i, t in enumerate(texts) if t}
+        kinds = {i: self._kind(t) for i, t in enumerate(texts) if t}
         kinds = {i: k for i, k in kinds.items() if k is not None}
         money = sum(k.kind == "money" for k in kinds.values())
         return kinds if money >= 2 else None
@@ -585,7 +618,7 @@ class _TableReader:
     def _word_row(self, row: Row, state: _State) -> None:
         cells = row.cells
         texts = [c.text for c in cells]
-        isnum = [_is_num(t) for t in texts]  # each cell tested once
+        isnum = [self._numeric(t) for t in texts]  # each cell tested once
         nonempty = [t for t in texts if t]
         numeric = [i for i, t in enumerate(texts) if isnum[i] or (_DASH.match(t) and i > 0)]
         if not nonempty:
@@ -611,7 +644,7 @@ class _TableReader:
             return
         # a row of values: each number belongs to the nearest label on its left
         row_label = next((t for i, t in enumerate(texts) if t and not isnum[i]
-                          and column_kind(t, self.fy, self.budget_doc) is None), None)
+                          and self._kind(t) is None), None)
         pct = None
         for i, col in state.by_index.items():
             if col.kind == "pct" and i < len(texts) and isnum[i]:
@@ -622,7 +655,7 @@ class _TableReader:
             left = next((i for i in range(j - 1, -1, -1) if texts[i] and not isnum[i]), None)
             if left is None:
                 continue
-            lkind = column_kind(texts[left], self.fy, self.budget_doc)
+            lkind = self._kind(texts[left])
             col = state.by_index.get(j)
             if lkind is not None and lkind.kind == "money":
                 # 预算数： 5 执行数： 4.5 — the label names the measure; the row names the item
@@ -660,7 +693,7 @@ class _TableReader:
             state.by_index, state.pair_measure, state.item_cols = {}, {}, {}
             state.columns = None
             return
-        kinds = {i: column_kind(t, self.fy, self.budget_doc) for i, t in enumerate(texts) if t}
+        kinds = {i: self._kind(t) for i, t in enumerate(texts) if t}
         kinds = {i: k for i, k in kinds.items() if k is not None}
         if sum(k.kind == "money" for k in kinds.values()) >= 1 and len(kinds) >= 2 or \
                 sum(k.kind == "skip" for k in kinds.values()) >= 2:
@@ -690,7 +723,7 @@ class _TableReader:
         """A row of a table with items across and measures down (``部门决算数 | 693.22 | 512.36 …``)."""
         texts = row.texts
         head = next((t for t in texts if t), "")
-        kind = column_kind(head, self.fy, self.budget_doc)
+        kind = self._kind(head)
         if kind is not None and kind.kind == "money":
             state.last_measure = kind.measure
             sub = None
@@ -699,7 +732,7 @@ class _TableReader:
             if sub is None or state.last_measure is None:
                 return
         for i, (item, category) in state.item_cols.items():
-            if i >= len(texts) or not _is_num(texts[i]) or _PCT_TOKEN.match(texts[i]):
+            if i >= len(texts) or not self._numeric(texts[i]) or _PCT_TOKEN.match(texts[i]):
                 continue
             if sub is not None:
                 # 其中：资产购置支出 under 支出合计 | 基本支出 | 项目支出
