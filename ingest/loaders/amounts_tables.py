@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from ..document import Document, Row, Table, squeeze
@@ -262,6 +263,7 @@ _PROJECT_NAME = re.compile(
 _PROJECT_TITLE = re.compile(r"^[（(](?P<name>[^（()）]{2,40}?)(?:支出)?项目[）)]$")
 _PROJECT_TABLE = re.compile(r"^(?:\d{4}年度?)?(?P<name>[^\s，。；]{2,40}?)(?:支出)?项目(?:支出)?绩效(?:自评|目标)")
 _TITLE_LIKE = re.compile(r"(?:表|情况|总计|合计|图)$")
+_TITLE_LAST = frozenset("表况计图\n")  # the last character of any text _TITLE_LIKE finds a match in
 _PROJECT_MONEY = re.compile(r"项目资金|资金总额|预算执行情况|资金情况|项目预算")
 _LABEL_PREFIX = re.compile(r"^[^：:]{1,8}[：:](?=.)")  # 资金来源：（1）财政拨款
 _CLASS_MARK = re.compile(r"[（(]类[）)](?=支出$)")
@@ -369,19 +371,24 @@ class _TableReader:
                 self._word_table(table, state)
             else:
                 self._pdf_table(table, state)
-            prev_end = max(r.last_line for r in table.rows)
+            # ``max(r.last_line for r in table.rows)``, the property's expression written out
+            prev_end = max([max([c.line for c in r.cells]) if r.cells else r.line for r in table.rows])
         return self.out
 
     # ------------------------------------------------------------------------------------ text lines
 
     def _text(self, state: _State, text: str, line: int, pdf: bool = True) -> None:
         """A text line above or inside a table: title, unit, project name, header words."""
-        for m in _UNIT.finditer(text):
-            state.unit = m.group("u") or m.group("u2")
-        m = _PROJECT_TITLE.match(text) or _PROJECT_TABLE.match(text)
-        if m and not text.startswith("部门"):
-            self._set_project(state, m.group("name"), line)
-        if len(text) <= 40 and _TITLE_LIKE.search(text) and not self._numeric(text):
+        # each test below first looks for what any match must hold: 元 (_UNIT), 项目 (_PROJECT_TITLE and
+        # _PROJECT_TABLE), a last character 表/况/计/图 or a line break that ``$`` may stand before (_TITLE_LIKE)
+        if "元" in text:
+            for m in _UNIT.finditer(text):
+                state.unit = m.group("u") or m.group("u2")
+        if "项目" in text:
+            m = _PROJECT_TITLE.match(text) or _PROJECT_TABLE.match(text)
+            if m and not text.startswith("部门"):
+                self._set_project(state, m.group("name"), line)
+        if len(text) <= 40 and text[-1:] in _TITLE_LAST and _TITLE_LIKE.search(text) and not self._numeric(text):
             state.title = text
             state.scope = "fiscal" if scope_of(text) == "fiscal" and "财政拨款" in text else "all"
         if not pdf:
@@ -427,9 +434,7 @@ class _TableReader:
         if self._names is None:
             self._names = []
             seen = set()
-            for n, text in enumerate(self.doc.clean, 1):
-                if "项目" not in text:
-                    continue
+            for n in [n for n, text in enumerate(self.doc.clean, 1) if "项目" in text]:
                 t = self.doc.compact[n - 1]
                 m = _PROJECT_TITLE.match(t) or _PROJECT_NAME.search(t)
                 if m:
@@ -445,15 +450,32 @@ class _TableReader:
         Only names mentioned before ``line`` count; an exact earlier mention wins, then one name containing
         the other, then the most similar spelling.
         """
-        earlier = [x for x, n in self._project_names() if n < line]
+        names = self._project_names()
+        # the names are listed in the order of their lines: those before ``line`` are the first ``k``, and the
+        # answer depends on the name and ``k`` only
+        k = bisect_left([n for _, n in names], line)
+        key = (name, k)
+        if key not in self._canonical_of:
+            self._canonical_of[key] = self._canonical_among([x for x, _ in names[:k]], name)
+        return self._canonical_of[key]
+
+    @staticmethod
+    def _canonical_among(earlier: list[str], name: str) -> str:
+        """``_canonical_project`` given the names mentioned earlier."""
         if name in earlier:
             return name
         inside = [x for x in earlier if min(len(x), len(name)) >= 4 and (x in name or name in x)]
         if len(inside) == 1:
             return inside[0]
         best, ratio = name, PROJECT_NAME_SIMILARITY
+        matcher = difflib.SequenceMatcher(None, "", name)  # what it learns of ``name`` serves every x
         for x in earlier:
-            r = difflib.SequenceMatcher(None, x, name).ratio()
+            matcher.set_seq1(x)
+            # real_quick_ratio() >= quick_ratio() >= ratio(): a name whose bounds stay below ``ratio`` is no
+            # better, and ratio() is only computed for the others
+            if matcher.real_quick_ratio() < ratio or matcher.quick_ratio() < ratio:
+                continue
+            r = matcher.ratio()
             if r >= ratio:
                 best, ratio = x, r
         return best
