@@ -64,6 +64,13 @@ _COLUMN_WORD = re.compile(
     r"|(?P<budget>预算数)"
     r"|(?P<skip>分值|得分|权重|编制数|在职人数|实有人数|控制率|比重|占比|增减率|增长率|增减额|增减))"
 )
+# the first two characters of every ``_COLUMN_WORD`` alternative (keep in step with the words): a match can
+# start only where one of them does, and this plain alternation of literals is found far faster than a
+# ``_COLUMN_WORD`` attempt fails
+_COLUMN_WORD_HEAD = re.compile(
+    r"19|20|上年|本年|年初|部门|批复|预算|全年|调整|执行|完成|决算|实际|支出"
+    r"|分值|得分|权重|编制|在职|实有|控制|比重|占比|增减|增长"
+)
 # words that make a header an indicator (绩效指标) table: its numbers are no money
 _INDICATOR_HEADER = re.compile(r"指标值|完成值|三级指标|二级指标|一级指标|指标名称")
 
@@ -134,8 +141,20 @@ def header_columns_spans(text: str, fiscal_year: int | None, budget_doc: bool,
     pos:
         Where in ``text`` the scan starts.
     """
-    return [(_match_kind(m, fiscal_year, budget_doc), m.start(), m.end())
-            for m in _COLUMN_WORD.finditer(text, pos)]
+    # ``_COLUMN_WORD.finditer(text, pos)``, attempting only where a word can start: ``finditer`` attempts at
+    # every position and goes on after a match from its end; the attempts elsewhere fail (no anchor, no
+    # lookbehind: an attempt depends on the text from its position on)
+    spans = []
+    head = _COLUMN_WORD_HEAD.search(text, pos)
+    while head:
+        m = _COLUMN_WORD.match(text, head.start())
+        if m:
+            spans.append((_match_kind(m, fiscal_year, budget_doc), m.start(), m.end()))
+            pos = m.end()
+        else:
+            pos = head.start() + 1
+        head = _COLUMN_WORD_HEAD.search(text, pos)
+    return spans
 
 
 # the kinds of the column words that name no year (immutable: shared)
@@ -582,8 +601,9 @@ class _TableReader:
 
     def _pdf_row(self, row: Row, state: _State) -> None:
         parts = [p.strip() for p in row.raw.split("\t") if p.strip()]
-        labels = [p for p in parts if not self._numeric(p)]
-        nums = [p for p in parts if self._numeric(p)]
+        isnum = [self._numeric(p) for p in parts]  # each part tested once
+        labels = [p for p, num in zip(parts, isnum) if not num]
+        nums = [p for p, num in zip(parts, isnum) if num]
         if len(parts) > 2 and len(labels) == len(nums) >= 2 and parts[:len(labels)] == labels:
             self._chart_row(row, state, labels, nums)
             return
@@ -642,7 +662,7 @@ class _TableReader:
         texts = [c.text for c in cells]
         isnum = [self._numeric(t) for t in texts]  # each cell tested once
         nonempty = [t for t in texts if t]
-        numeric = [i for i, t in enumerate(texts) if isnum[i] or (_DASH.match(t) and i > 0)]
+        numeric = [i for i, t in enumerate(texts) if isnum[i] or (i > 0 and _DASH.match(t))]
         if not nonempty:
             return
         if len(nonempty) == 1 and not numeric:
@@ -651,13 +671,16 @@ class _TableReader:
                 state.by_index, state.pair_measure, state.item_cols = {}, {}, {}
             return
         joined = "".join(texts)
-        if _PROJECT_NAME.search(joined):
+        # "名称" is in every text _PROJECT_NAME matches, 元 in every one _UNIT matches
+        m = _PROJECT_NAME.search(joined) if "名称" in joined else None
+        if m:
             self._text(state, joined, row.line, pdf=False)
-            self._set_project(state, _PROJECT_NAME.search(joined).group("name"), row.line)
+            self._set_project(state, m.group("name"), row.line)
             return
         for t in texts:
-            if _UNIT.search(t):
-                state.unit = _UNIT.search(t).group("u") or _UNIT.search(t).group("u2")
+            m = _UNIT.search(t) if "元" in t else None
+            if m:
+                state.unit = m.group("u") or m.group("u2")
         if not numeric:
             self._word_header(row, state)
             return
@@ -711,7 +734,8 @@ class _TableReader:
     def _word_header(self, row: Row, state: _State) -> None:
         """A row without numbers: a header of measures, a header of items (transposed), or a sub-heading."""
         texts = row.texts
-        if any(_INDICATOR_HEADER.search(t) for t in texts):
+        # "指标" or "完成值" is in every text _INDICATOR_HEADER matches
+        if any(("指标" in t or "完成值" in t) and _INDICATOR_HEADER.search(t) for t in texts):
             state.by_index, state.pair_measure, state.item_cols = {}, {}, {}
             state.columns = None
             return
