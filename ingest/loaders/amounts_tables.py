@@ -200,6 +200,14 @@ _COLUMN_WORD_REACH = 11
 _WHITESPACE = re.compile(r"\s")
 
 
+def _has_space(text: str) -> bool:
+    """Whether ``_WHITESPACE`` finds a character in ``text`` (true for an empty text too).
+
+    ``str.split()`` cuts at the characters ``\s`` matches (both test ``Py_UNICODE_ISSPACE``), and is quicker.
+    """
+    return text.split() != [text]
+
+
 def _spans_after(old: str, old_spans: list[tuple[ColumnKind, int, int]], spaceless_from: int, cut: int,
                  new: str, fiscal_year: int | None, budget_doc: bool) -> list[tuple[ColumnKind, int, int]]:
     """``header_columns_spans(new, …)``, where ``new`` is ``old`` + more text without its first ``cut`` characters.
@@ -413,28 +421,42 @@ class _TableReader:
         if not pdf:
             return
         old = state.buffer
-        joined = old + text
-        cut = max(0, len(joined) - BUFFER_CHARS)  # joined[cut:] == joined[-BUFFER_CHARS:]
-        buffer = state.buffer = joined[cut:]
+        buffer = old + text
+        cut = len(buffer) - BUFFER_CHARS  # keep the last BUFFER_CHARS characters
+        if cut > 0:
+            buffer = buffer[cut:]
+        else:
+            cut = 0
+        state.buffer = buffer
         state.last_text = text
-        # "名称" is in every text _PROJECT_NAME matches, "指标" or "完成值" in every one _INDICATOR_HEADER matches
+        # "名称" is in every text _PROJECT_NAME matches
         m = _PROJECT_NAME.search(buffer) if "名称" in buffer else None
         if m:
             self._set_project(state, m.group("name"), line)
             buffer = state.buffer = buffer[m.end():]
             cut += m.end()
-        if ("指标" in buffer or "完成值" in buffer) and _INDICATOR_HEADER.search(buffer):
+        # the buffer read before holds no _INDICATOR_HEADER word (it would have been emptied), so a word can only
+        # end in the new text, and starts at most 3 characters before it (the words are 3 or 4 long); and
+        # "指标" or "完成值" is in each of them
+        tail = buffer[-len(text) - 3:]
+        if ("指标" in tail or "完成值" in tail) and _INDICATOR_HEADER.search(buffer):
             state.columns = None
             state.buffer = ""
             return
         # the column words of the buffer, read anew only near its ends (the same words as a scan of all of it)
-        if state.scanned is old:
-            spans = _spans_after(old, state.spans, state.spaceless_from, cut, buffer, self.fy, self.budget_doc)
-            # the new text may hold whitespace anywhere; what is left of ``old`` holds none after spaceless_from
-            spaceless_from = len(buffer) if _WHITESPACE.search(text) else max(0, state.spaceless_from - cut)
+        if state.scanned is old and cut < len(old) and state.spaceless_from <= cut:
+            if state.spans:
+                spans = _spans_after(old, state.spans, state.spaceless_from, cut, buffer, self.fy, self.budget_doc)
+            else:
+                # ``_spans_after`` without words in ``old``: the scan of ``old`` attempted everywhere and found
+                # nothing, at ``len(old) - REACH`` too, where a scan of ``buffer`` from there starts
+                head = _COLUMN_WORD_HEAD.search(buffer, max(0, len(old) - _COLUMN_WORD_REACH - cut))
+                spans = header_columns_spans(buffer, self.fy, self.budget_doc, head.start()) if head else []
+            # what is left of ``old`` holds no whitespace after spaceless_from; the new text may hold some anywhere
+            spaceless_from = len(buffer) if _has_space(text) else max(0, state.spaceless_from - cut)
         else:
             spans = header_columns_spans(buffer, self.fy, self.budget_doc)
-            spaceless_from = len(buffer) if _WHITESPACE.search(buffer) else 0
+            spaceless_from = len(buffer) if _has_space(buffer) else 0
         state.scanned, state.spans, state.spaceless_from = buffer, spans, spaceless_from
         if not spans:
             return  # no column words: neither branch below applies
