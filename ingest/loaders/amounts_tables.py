@@ -24,6 +24,7 @@ import difflib
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import partial
 
 from ..document import Document, Row, Table, squeeze
 from ..numbers import UNIT_FACTOR, parse_number, to_wan
@@ -203,14 +204,14 @@ _WHITESPACE = re.compile(r"\s")
 def _has_space(text: str) -> bool:
     """Whether ``_WHITESPACE`` finds a character in ``text`` (true for an empty text too).
 
-    ``str.split()`` cuts at the characters ``\s`` matches (both test ``Py_UNICODE_ISSPACE``), and is quicker.
+    ``str.split()`` cuts at the characters ``\\s`` matches (both test ``Py_UNICODE_ISSPACE``), and is quicker.
     """
     return text.split() != [text]
 
 
 def _spans_after(old: str, old_spans: list[tuple[ColumnKind, int, int]], spaceless_from: int, cut: int,
                  new: str, fiscal_year: int | None, budget_doc: bool) -> list[tuple[ColumnKind, int, int]]:
-    """``header_columns_spans(new, …)``, where ``new`` is ``old`` + more text without its first ``cut`` characters.
+    """``header_columns_spans(new, …)``: ``new`` is ``old`` + more text, less its first ``cut`` characters.
 
     Only the text near the two ends of ``new`` is read again; the words of ``old`` between are kept where the
     two scans must agree.  Why the result is the same: ``_COLUMN_WORD`` has no anchor and no lookbehind, so
@@ -232,7 +233,7 @@ def _spans_after(old: str, old_spans: list[tuple[ColumnKind, int, int]], spacele
         The previous text and all its column words (``header_columns_spans(old, …)``).
     spaceless_from:
         ``old[spaceless_from:]`` holds no whitespace (the words are read anew when whitespace may follow
-        ``cut``: an ``\s*`` can stretch a match).
+        ``cut``: an ``\\s*`` can stretch a match).
     cut:
         How many characters of ``old`` + more text were dropped at the front to make ``new``.
     new:
@@ -295,8 +296,9 @@ _PROJECT_MONEY = re.compile(r"项目资金|资金总额|预算执行情况|资�
 _LABEL_PREFIX = re.compile(r"^[^：:]{1,8}[：:](?=.)")  # 资金来源：（1）财政拨款
 _CLASS_MARK = re.compile(r"[（(]类[）)](?=支出$)")
 _UNIT_TAIL = re.compile(r"^.*[（(](?:亿元|万元|千元|元)[）)]")
-_PCT_TOKEN = re.compile(r"^[-+]?\d+(?:\.\d+)?%$")
+_PCT_TOKEN = re.compile(r"^[-+]?\d+(?:\.\d+)?%$")  # (any text it matches holds "%": a cheap test first)
 _DASH = re.compile(r"^[—\-–]{1,2}$")
+_DASH_FIRST = frozenset("—-–")  # the first character of any text _DASH matches (a cheap test first)
 _YEAR_LABEL = re.compile(r"^(?P<y>(?:19|20)\d{2})年度?$")
 _GENERIC_TOTAL = ("合计", "小计", "总计")
 _PROSE = re.compile(r"[，。；！？]|万元")  # a row label never holds running-text punctuation
@@ -323,6 +325,23 @@ def _is_num(text: str) -> bool:
 def _num(text: str) -> float | None:
     t = text.strip().rstrip("%")
     return parse_number(t)
+
+
+class _Memo(dict):
+    """The answers of a pure function by argument, each computed on first use: ``memo[x] == function(x)``.
+
+    A known answer is a plain dict look-up (no Python call), which is what makes it worth keeping.
+    """
+
+    __slots__ = ("function",)
+
+    def __init__(self, function):
+        super().__init__()
+        self.function = function
+
+    def __missing__(self, key):
+        value = self[key] = self.function(key)
+        return value
 
 
 @dataclass
@@ -361,27 +380,13 @@ class _TableReader:
         self._names: list[tuple[str, int]] | None = None
         # the answers of pure functions of a cell or line text, each computed once per distinct text: a table
         # repeats its labels and header words, and every cell is tested by several readers
-        self._numeric_of: dict[str, bool] = {}
-        self._kind_of: dict[str, ColumnKind | None] = {}
-        self._item_of: dict[tuple[str, bool], tuple[str, str] | None] = {}
+        self._numeric = _Memo(_is_num)
+        self._value = _Memo(_num)
+        self._kind = _Memo(partial(column_kind, fiscal_year=self.fy, budget_doc=self.budget_doc))
+        self._scope_of = _Memo(scope_of)
+        # _classify depends on the state only through whether a project is read: by (label, that)
+        self._item_of = _Memo(lambda key: self._classify_label(*key))
         self._canonical_of: dict[tuple[str, int], str] = {}
-
-    # ------------------------------------------------------------------------------- cached text tests
-
-    def _numeric(self, text: str) -> bool:
-        """``_is_num(text)`` (a function of the text only), computed once per distinct text."""
-        got = self._numeric_of.get(text)
-        if got is None:
-            got = self._numeric_of[text] = _is_num(text)
-        return got
-
-    def _kind(self, text: str) -> ColumnKind | None:
-        """``column_kind(text)`` for this document's year and type, computed once per distinct text."""
-        try:
-            return self._kind_of[text]
-        except KeyError:
-            got = self._kind_of[text] = column_kind(text, self.fy, self.budget_doc)
-            return got
 
     # ----------------------------------------------------------------------------------------- driver
 
@@ -415,7 +420,8 @@ class _TableReader:
             m = _PROJECT_TITLE.match(text) or _PROJECT_TABLE.match(text)
             if m and not text.startswith("部门"):
                 self._set_project(state, m.group("name"), line)
-        if len(text) <= 40 and text[-1:] in _TITLE_LAST and _TITLE_LIKE.search(text) and not self._numeric(text):
+        if len(text) <= 40 and text[-1:] in _TITLE_LAST and _TITLE_LIKE.search(text) and \
+                not self._numeric[text]:
             state.title = text
             state.scope = "fiscal" if scope_of(text) == "fiscal" and "财政拨款" in text else "all"
         if not pdf:
@@ -435,9 +441,9 @@ class _TableReader:
             self._set_project(state, m.group("name"), line)
             buffer = state.buffer = buffer[m.end():]
             cut += m.end()
-        # the buffer read before holds no _INDICATOR_HEADER word (it would have been emptied), so a word can only
-        # end in the new text, and starts at most 3 characters before it (the words are 3 or 4 long); and
-        # "指标" or "完成值" is in each of them
+        # the buffer read before holds no _INDICATOR_HEADER word (it would have been emptied), so a word can
+        # only end in the new text, and starts at most 3 characters before it (the words are 3 or 4 long);
+        # and "指标" or "完成值" is in each of them
         tail = buffer[-len(text) - 3:]
         if ("指标" in tail or "完成值" in tail) and _INDICATOR_HEADER.search(buffer):
             state.columns = None
@@ -446,13 +452,14 @@ class _TableReader:
         # the column words of the buffer, read anew only near its ends (the same words as a scan of all of it)
         if state.scanned is old and cut < len(old) and state.spaceless_from <= cut:
             if state.spans:
-                spans = _spans_after(old, state.spans, state.spaceless_from, cut, buffer, self.fy, self.budget_doc)
+                spans = _spans_after(old, state.spans, state.spaceless_from, cut, buffer, self.fy,
+                                     self.budget_doc)
             else:
-                # ``_spans_after`` without words in ``old``: the scan of ``old`` attempted everywhere and found
-                # nothing, at ``len(old) - REACH`` too, where a scan of ``buffer`` from there starts
+                # ``_spans_after`` without words in ``old``: the scan of ``old`` attempted everywhere and
+                # found nothing, at ``len(old) - REACH`` too, where a scan of ``buffer`` from there starts
                 head = _COLUMN_WORD_HEAD.search(buffer, max(0, len(old) - _COLUMN_WORD_REACH - cut))
                 spans = header_columns_spans(buffer, self.fy, self.budget_doc, head.start()) if head else []
-            # what is left of ``old`` holds no whitespace after spaceless_from; the new text may hold some anywhere
+            # what is left of ``old`` holds no whitespace after spaceless_from; the new text may hold some
             spaceless_from = len(buffer) if _has_space(text) else max(0, state.spaceless_from - cut)
         else:
             spans = header_columns_spans(buffer, self.fy, self.budget_doc)
@@ -535,18 +542,12 @@ class _TableReader:
 
     def _classify(self, label: str, state: _State) -> tuple[str, str] | None:
         """Item and category of a row label (layout noise, 资金来源： prefixes, 部门 prefixes removed)."""
-        # of the state, only whether a project is being read counts: computed once per label and that
-        key = (label, bool(state.project))
-        try:
-            return self._item_of[key]
-        except KeyError:
-            got = self._item_of[key] = self._classify_label(label, key[1])
-            return got
+        return self._item_of[label, bool(state.project)]
 
     def _classify_label(self, label: str, in_project: bool) -> tuple[str, str] | None:
         """``_classify`` of a label, in a project's table or not."""
         label = _UNIT_MARK.sub("", _CLASS_MARK.sub("", squeeze(label)))
-        if not label or self._numeric(label) or _PROSE.search(label) or len(label) > MAX_LABEL:
+        if not label or self._numeric[label] or _PROSE.search(label) or len(label) > MAX_LABEL:
             return None
         if in_project and _PROJECT_MONEY.search(label) and not re.search(r"财政|结转|其他", label):
             return "年度资金总额", "total"
@@ -572,7 +573,7 @@ class _TableReader:
             return f"project:{state.project}"
         if category == "three_public":
             return "fiscal"
-        s = scope_of(item)
+        s = self._scope_of[item]
         if s in ("general_public", "gov_fund"):
             return s
         return state.scope
@@ -581,7 +582,7 @@ class _TableReader:
 
     def _emit(self, state: _State, item: str, category: str, measure: str, text: str, line: int,
               year: int | None = None, pct: float | None = None) -> None:
-        v = _num(text)
+        v = self._value[text]
         if v is None:
             return
         value = to_wan(v, state.unit if state.unit in UNIT_FACTOR else "万元")
@@ -599,11 +600,12 @@ class _TableReader:
         """Emit one row's values under its columns; a 执行率 column goes with the row's actual."""
         pct = None
         for (text, _), col in zip(values, cols):
-            if col is not None and col.kind == "pct" and self._numeric(text):
-                pct = _num(text)
+            if col is not None and col.kind == "pct" and self._numeric[text]:
+                pct = self._value[text]
         item, category = label
         for (text, line), col in zip(values, cols):
-            if col is None or col.kind != "money" or not self._numeric(text) or _PCT_TOKEN.match(text.strip()):
+            if col is None or col.kind != "money" or not self._numeric[text] or (
+                    "%" in text and _PCT_TOKEN.match(text.strip())):
                 continue
             year = col.year
             if col.year_offset is not None and self.fy:
@@ -623,14 +625,15 @@ class _TableReader:
 
     def _pdf_row(self, row: Row, state: _State) -> None:
         parts = [p.strip() for p in row.raw.split("\t") if p.strip()]
-        isnum = [self._numeric(p) for p in parts]  # each part tested once
+        isnum = [self._numeric[p] for p in parts]  # each part tested once
         labels = [p for p, num in zip(parts, isnum) if not num]
         nums = [p for p, num in zip(parts, isnum) if num]
         if len(parts) > 2 and len(labels) == len(nums) >= 2 and parts[:len(labels)] == labels:
             self._chart_row(row, state, labels, nums)
             return
         first = row.cells[0]
-        label = None if self._numeric(first.text) or _DASH.match(first.text) else first.text
+        dash = first.text[:1] in _DASH_FIRST and _DASH.match(first.text)
+        label = None if self._numeric[first.text] or dash else first.text
         values = [(c.text, c.line) for c in row.cells[(0 if label is None else 1):]]
         if label is None:
             label = _UNIT_TAIL.sub("", state.buffer[state.label_from:])
@@ -660,9 +663,9 @@ class _TableReader:
     def _money_header(self, row: Row) -> dict[int, ColumnKind] | None:
         """The columns of a Word row that is a header of measures (no numbers, two column words or more)."""
         texts = row.texts
-        if any(self._numeric(t) for t in texts):
+        if any(self._numeric[t] for t in texts):
             return None
-        kinds = {i: self._kind(t) for i, t in enumerate(texts) if t}
+        kinds = {i: self._kind[t] for i, t in enumerate(texts) if t}
         kinds = {i: k for i, k in kinds.items() if k is not None}
         money = sum(k.kind == "money" for k in kinds.values())
         return kinds if money >= 2 else None
@@ -682,9 +685,10 @@ class _TableReader:
     def _word_row(self, row: Row, state: _State) -> None:
         cells = row.cells
         texts = [c.text for c in cells]
-        isnum = [self._numeric(t) for t in texts]  # each cell tested once
+        isnum = [self._numeric[t] for t in texts]  # each cell tested once
         nonempty = [t for t in texts if t]
-        numeric = [i for i, t in enumerate(texts) if isnum[i] or (i > 0 and _DASH.match(t))]
+        numeric = [i for i, t in enumerate(texts)
+                   if isnum[i] or (i > 0 and t[:1] in _DASH_FIRST and _DASH.match(t))]
         if not nonempty:
             return
         if len(nonempty) == 1 and not numeric:
@@ -711,18 +715,18 @@ class _TableReader:
             return
         # a row of values: each number belongs to the nearest label on its left
         row_label = next((t for i, t in enumerate(texts) if t and not isnum[i]
-                          and self._kind(t) is None), None)
+                          and self._kind[t] is None), None)
         pct = None
         for i, col in state.by_index.items():
             if col.kind == "pct" and i < len(texts) and isnum[i]:
-                pct = _num(texts[i])
+                pct = self._value[texts[i]]
         for j in numeric:
-            if not isnum[j] or _PCT_TOKEN.match(texts[j]):
+            if not isnum[j] or ("%" in texts[j] and _PCT_TOKEN.match(texts[j])):
                 continue
             left = next((i for i in range(j - 1, -1, -1) if texts[i] and not isnum[i]), None)
             if left is None:
                 continue
-            lkind = self._kind(texts[left])
+            lkind = self._kind[texts[left]]
             col = state.by_index.get(j)
             if lkind is not None and lkind.kind == "money":
                 # 预算数： 5 执行数： 4.5 — the label names the measure; the row names the item
@@ -761,7 +765,7 @@ class _TableReader:
             state.by_index, state.pair_measure, state.item_cols = {}, {}, {}
             state.columns = None
             return
-        kinds = {i: self._kind(t) for i, t in enumerate(texts) if t}
+        kinds = {i: self._kind[t] for i, t in enumerate(texts) if t}
         kinds = {i: k for i, k in kinds.items() if k is not None}
         if sum(k.kind == "money" for k in kinds.values()) >= 1 and len(kinds) >= 2 or \
                 sum(k.kind == "skip" for k in kinds.values()) >= 2:
@@ -791,7 +795,7 @@ class _TableReader:
         """A row of a table with items across and measures down (``部门决算数 | 693.22 | 512.36 …``)."""
         texts = row.texts
         head = next((t for t in texts if t), "")
-        kind = self._kind(head)
+        kind = self._kind[head]
         if kind is not None and kind.kind == "money":
             state.last_measure = kind.measure
             sub = None
@@ -800,7 +804,8 @@ class _TableReader:
             if sub is None or state.last_measure is None:
                 return
         for i, (item, category) in state.item_cols.items():
-            if i >= len(texts) or not self._numeric(texts[i]) or _PCT_TOKEN.match(texts[i]):
+            if i >= len(texts) or not self._numeric[texts[i]] or (
+                    "%" in texts[i] and _PCT_TOKEN.match(texts[i])):
                 continue
             if sub is not None:
                 # 其中：资产购置支出 under 支出合计 | 基本支出 | 项目支出
