@@ -65,12 +65,15 @@ _COLUMN_WORD = re.compile(
     r"|(?P<budget>预算数)"
     r"|(?P<skip>分值|得分|权重|编制数|在职人数|实有人数|控制率|比重|占比|增减率|增长率|增减额|增减))"
 )
-# the first two characters of every ``_COLUMN_WORD`` alternative (keep in step with the words): a match can
-# start only where one of them does, and this plain alternation of literals is found far faster than a
-# ``_COLUMN_WORD`` attempt fails
+# how every ``_COLUMN_WORD`` word starts (keep in step with the words): its first two characters and the
+# third that can follow them, or a year up to its 年.  A word can only start where this matches, and this
+# alternation, every branch of which starts with a literal, is found far faster than a ``_COLUMN_WORD``
+# attempt fails
 _COLUMN_WORD_HEAD = re.compile(
-    r"19|20|上年|本年|年初|部门|批复|预算|全年|调整|执行|完成|决算|实际|支出"
-    r"|分值|得分|权重|编制|在职|实有|控制|比重|占比|增减|增长"
+    r"19\d\d\s*年|20\d\d\s*年|上年[度年预决执实数]|本年[度年预决执实数]"
+    r"|年初[部预批]|部门[预决]|批复预|预算[批调执数]|全年[预执]|调整[后预]"
+    r"|执行[率进数]|完成[率数]|决算数|实际[支执数]|支出数"
+    r"|分值|得分|权重|编制数|在职人|实有人|控制率|比重|占比|增减|增长率"
 )
 # words that make a header an indicator (绩效指标) table: its numbers are no money
 _INDICATOR_HEADER = re.compile(r"指标值|完成值|三级指标|二级指标|一级指标|指标名称")
@@ -142,11 +145,16 @@ def header_columns_spans(text: str, fiscal_year: int | None, budget_doc: bool,
     pos:
         Where in ``text`` the scan starts.
     """
+    return _spans_from(text, fiscal_year, budget_doc, _COLUMN_WORD_HEAD.search(text, pos))
+
+
+def _spans_from(text: str, fiscal_year: int | None, budget_doc: bool,
+                head: re.Match | None) -> list[tuple[ColumnKind, int, int]]:
+    """``header_columns_spans(text, …, pos)``, given ``head``: ``_COLUMN_WORD_HEAD.search(text, pos)``."""
     # ``_COLUMN_WORD.finditer(text, pos)``, attempting only where a word can start: ``finditer`` attempts at
     # every position and goes on after a match from its end; the attempts elsewhere fail (no anchor, no
     # lookbehind: an attempt depends on the text from its position on)
     spans = []
-    head = _COLUMN_WORD_HEAD.search(text, pos)
     while head:
         m = _COLUMN_WORD.match(text, head.start())
         if m:
@@ -457,8 +465,8 @@ class _TableReader:
             else:
                 # ``_spans_after`` without words in ``old``: the scan of ``old`` attempted everywhere and
                 # found nothing, at ``len(old) - REACH`` too, where a scan of ``buffer`` from there starts
-                head = _COLUMN_WORD_HEAD.search(buffer, max(0, len(old) - _COLUMN_WORD_REACH - cut))
-                spans = header_columns_spans(buffer, self.fy, self.budget_doc, head.start()) if head else []
+                spans = _spans_from(buffer, self.fy, self.budget_doc, _COLUMN_WORD_HEAD.search(
+                    buffer, max(0, len(old) - _COLUMN_WORD_REACH - cut)))
             # what is left of ``old`` holds no whitespace after spaceless_from; the new text may hold some
             spaceless_from = len(buffer) if _has_space(text) else max(0, state.spaceless_from - cut)
         else:
@@ -546,13 +554,20 @@ class _TableReader:
 
     def _classify_label(self, label: str, in_project: bool) -> tuple[str, str] | None:
         """``_classify`` of a label, in a project's table or not."""
-        label = _UNIT_MARK.sub("", _CLASS_MARK.sub("", squeeze(label)))
+        # (a regex below is skipped where a character every match of it holds is missing: 类, 元, a colon)
+        label = squeeze(label)
+        if "类" in label:
+            label = _CLASS_MARK.sub("", label)
+        if "元" in label:
+            label = _UNIT_MARK.sub("", label)
         if not label or self._numeric[label] or _PROSE.search(label) or len(label) > MAX_LABEL:
             return None
         if in_project and _PROJECT_MONEY.search(label) and not re.search(r"财政|结转|其他", label):
             return "年度资金总额", "total"
         got = classify_item(label)
-        if got is None or got[0] == normalize_label(label) and _LABEL_PREFIX.match(label):
+        # without a colon _LABEL_PREFIX changes nothing, and the tail below is the label itself
+        if ("：" in label or ":" in label) and (
+                got is None or got[0] == normalize_label(label) and _LABEL_PREFIX.match(label)):
             tail = _LABEL_PREFIX.sub("", label)
             if tail != label:
                 got = classify_item(tail) or got
