@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import difflib
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import partial
 
 from ..document import Document, Row, Table, squeeze
 from ..numbers import UNIT_FACTOR, parse_number, to_wan
@@ -62,6 +64,16 @@ _COLUMN_WORD = re.compile(
     r"|(?P<actual>全年执行数|部门决算数|决算数|执行数|实际支出数|实际支出|实际执行数|支出数|完成数|实际数)"
     r"|(?P<budget>预算数)"
     r"|(?P<skip>分值|得分|权重|编制数|在职人数|实有人数|控制率|比重|占比|增减率|增长率|增减额|增减))"
+)
+# how every ``_COLUMN_WORD`` word starts (keep in step with the words): its first two characters and the
+# third that can follow them, or a year up to its 年.  A word can only start where this matches, and this
+# alternation, every branch of which starts with a literal, is found far faster than a ``_COLUMN_WORD``
+# attempt fails
+_COLUMN_WORD_HEAD = re.compile(
+    r"19\d\d\s*年|20\d\d\s*年|上年[度年预决执实数]|本年[度年预决执实数]"
+    r"|年初[部预批]|部门[预决]|批复预|预算[批调执数]|全年[预执]|调整[后预]"
+    r"|执行[率进数]|完成[率数]|决算数|实际[支执数]|支出数"
+    r"|分值|得分|权重|编制数|在职人|实有人|控制率|比重|占比|增减|增长率"
 )
 # words that make a header an indicator (绩效指标) table: its numbers are no money
 _INDICATOR_HEADER = re.compile(r"指标值|完成值|三级指标|二级指标|一级指标|指标名称")
@@ -118,8 +130,8 @@ def _last_header_run(spans: list[tuple[ColumnKind, int, int]]) -> tuple[list[Col
     return [k for k, _, _ in run], run[0][1], run[-1][2]
 
 
-def header_columns_spans(text: str, fiscal_year: int | None,
-                         budget_doc: bool) -> list[tuple[ColumnKind, int, int]]:
+def header_columns_spans(text: str, fiscal_year: int | None, budget_doc: bool,
+                         pos: int = 0) -> list[tuple[ColumnKind, int, int]]:
     """The column words of a header text, in order, each with its start and end in ``text``.
 
     Parameters
@@ -130,8 +142,28 @@ def header_columns_spans(text: str, fiscal_year: int | None,
         The document's fiscal year.
     budget_doc:
         Whether the document is a 部门预算.
+    pos:
+        Where in ``text`` the scan starts.
     """
-    return [(_match_kind(m, fiscal_year, budget_doc), m.start(), m.end()) for m in _COLUMN_WORD.finditer(text)]
+    return _spans_from(text, fiscal_year, budget_doc, _COLUMN_WORD_HEAD.search(text, pos))
+
+
+def _spans_from(text: str, fiscal_year: int | None, budget_doc: bool,
+                head: re.Match | None) -> list[tuple[ColumnKind, int, int]]:
+    """``header_columns_spans(text, …, pos)``, given ``head``: ``_COLUMN_WORD_HEAD.search(text, pos)``."""
+    # ``_COLUMN_WORD.finditer(text, pos)``, attempting only where a word can start: ``finditer`` attempts at
+    # every position and goes on after a match from its end; the attempts elsewhere fail (no anchor, no
+    # lookbehind: an attempt depends on the text from its position on)
+    spans = []
+    while head:
+        m = _COLUMN_WORD.match(text, head.start())
+        if m:
+            spans.append((_match_kind(m, fiscal_year, budget_doc), m.start(), m.end()))
+            pos = m.end()
+        else:
+            pos = head.start() + 1
+        head = _COLUMN_WORD_HEAD.search(text, pos)
+    return spans
 
 
 # the kinds of the column words that name no year (immutable: shared)
@@ -171,17 +203,91 @@ def _match_kind(m: re.Match, fiscal_year: int | None, budget_doc: bool) -> Colum
     return kind if kind is not None else ColumnKind("skip")
 
 
-def _last_header_run_of(text: str, fiscal_year: int | None,
-                        budget_doc: bool) -> tuple[list[ColumnKind], int, int]:
-    """``_last_header_run(header_columns_spans(text, …))``, building the kinds of the last run only."""
-    ms = list(_COLUMN_WORD.finditer(text))
-    if not ms:
-        return [], 0, 0
-    first = len(ms) - 1
-    while first > 0 and ms[first].start() - ms[first - 1].end() <= HEADER_GAP:
-        first -= 1
-    run = ms[first:]
-    return [_match_kind(m, fiscal_year, budget_doc) for m in run], run[0].start(), run[-1].end()
+# the most text one ``_COLUMN_WORD`` match can read when the text holds no whitespace (only its ``\s*`` can
+# stretch a match): ``2020年度年初预算数``, 4 digits + 年度 + a 5-character measure (keep in step with the words)
+_COLUMN_WORD_REACH = 11
+_WHITESPACE = re.compile(r"\s")
+
+
+def _has_space(text: str) -> bool:
+    """Whether ``_WHITESPACE`` finds a character in ``text`` (true for an empty text too).
+
+    ``str.split()`` cuts at the characters ``\\s`` matches (both test ``Py_UNICODE_ISSPACE``), and is quicker.
+    """
+    return text.split() != [text]
+
+
+def _spans_after(old: str, old_spans: list[tuple[ColumnKind, int, int]], spaceless_from: int, cut: int,
+                 new: str, fiscal_year: int | None, budget_doc: bool) -> list[tuple[ColumnKind, int, int]]:
+    """``header_columns_spans(new, …)``: ``new`` is ``old`` + more text, less its first ``cut`` characters.
+
+    Only the text near the two ends of ``new`` is read again; the words of ``old`` between are kept where the
+    two scans must agree.  Why the result is the same: ``_COLUMN_WORD`` has no anchor and no lookbehind, so
+    its attempt at a position depends on the text from there on only; in a text without whitespace an
+    attempt at ``p`` reads less than ``_COLUMN_WORD_REACH`` characters, so an attempt at
+    ``p < len(old) - REACH`` gives the same result in ``old`` and in ``new`` (the same characters, and the
+    end of ``old`` is not reached).  A scan attempts at every position that is not inside one of its words.
+
+    * front — ``new`` is scanned from its start, stepping with ``match`` as ``finditer`` does, until the scan
+      is at a position where the scan of ``old`` attempted too (not inside one of the words of ``old``);
+    * middle — from there both scans attempt at the same positions with the same results up to ``restart``,
+      the last position before ``len(old) - REACH`` (included) where the scan of ``old`` attempted: the
+      words of ``old`` there are kept;
+    * end — a scan of ``new`` from ``restart`` gives the rest.
+
+    Parameters
+    ----------
+    old, old_spans:
+        The previous text and all its column words (``header_columns_spans(old, …)``).
+    spaceless_from:
+        ``old[spaceless_from:]`` holds no whitespace (the words are read anew when whitespace may follow
+        ``cut``: an ``\\s*`` can stretch a match).
+    cut:
+        How many characters of ``old`` + more text were dropped at the front to make ``new``.
+    new:
+        The text to scan.
+    fiscal_year, budget_doc:
+        As for ``_match_kind``.
+    """
+    if cut >= len(old) or spaceless_from > cut:
+        return header_columns_spans(new, fiscal_year, budget_doc)
+    if not old_spans:
+        # no words: the scan of ``old`` attempted everywhere, at ``cut`` and at ``len(old) - REACH`` too
+        return header_columns_spans(new, fiscal_year, budget_doc, max(0, len(old) - _COLUMN_WORD_REACH - cut))
+    spans: list[tuple[ColumnKind, int, int]] = []
+    # front (q is a position of ``old``: a position of ``new`` + cut)
+    q = cut
+    i = 0  # the first word of ``old`` that ends after q
+    n_old = len(old_spans)
+    while True:
+        while i < n_old and old_spans[i][2] <= q:
+            i += 1
+        if i == n_old or old_spans[i][1] >= q:
+            break  # q is not inside a word of ``old``
+        m = _COLUMN_WORD.match(new, q - cut)
+        if m:
+            spans.append((_match_kind(m, fiscal_year, budget_doc), m.start(), m.end()))
+            q = m.end() + cut
+        else:
+            q += 1
+    # middle
+    restart = len(old) - _COLUMN_WORD_REACH
+    if restart <= q:
+        restart = q
+    else:
+        for _, s, e in old_spans[i:]:
+            if s >= restart:
+                break
+            if e > restart:
+                restart = s  # restart falls inside this word: the scan of ``old`` attempted at its start
+                break
+    for kind, s, e in old_spans[i:]:
+        if s >= restart:
+            break
+        spans.append((kind, s - cut, e - cut))
+    # end
+    spans.extend(header_columns_spans(new, fiscal_year, budget_doc, restart - cut))
+    return spans
 
 
 # ------------------------------------------------------------------------------------ context phrases
@@ -193,12 +299,14 @@ _PROJECT_NAME = re.compile(
 _PROJECT_TITLE = re.compile(r"^[（(](?P<name>[^（()）]{2,40}?)(?:支出)?项目[）)]$")
 _PROJECT_TABLE = re.compile(r"^(?:\d{4}年度?)?(?P<name>[^\s，。；]{2,40}?)(?:支出)?项目(?:支出)?绩效(?:自评|目标)")
 _TITLE_LIKE = re.compile(r"(?:表|情况|总计|合计|图)$")
+_TITLE_LAST = frozenset("表况计图\n")  # the last character of any text _TITLE_LIKE finds a match in
 _PROJECT_MONEY = re.compile(r"项目资金|资金总额|预算执行情况|资金情况|项目预算")
 _LABEL_PREFIX = re.compile(r"^[^：:]{1,8}[：:](?=.)")  # 资金来源：（1）财政拨款
 _CLASS_MARK = re.compile(r"[（(]类[）)](?=支出$)")
 _UNIT_TAIL = re.compile(r"^.*[（(](?:亿元|万元|千元|元)[）)]")
-_PCT_TOKEN = re.compile(r"^[-+]?\d+(?:\.\d+)?%$")
+_PCT_TOKEN = re.compile(r"^[-+]?\d+(?:\.\d+)?%$")  # (any text it matches holds "%": a cheap test first)
 _DASH = re.compile(r"^[—\-–]{1,2}$")
+_DASH_FIRST = frozenset("—-–")  # the first character of any text _DASH matches (a cheap test first)
 _YEAR_LABEL = re.compile(r"^(?P<y>(?:19|20)\d{2})年度?$")
 _GENERIC_TOTAL = ("合计", "小计", "总计")
 _PROSE = re.compile(r"[，。；！？]|万元")  # a row label never holds running-text punctuation
@@ -227,6 +335,23 @@ def _num(text: str) -> float | None:
     return parse_number(t)
 
 
+class _Memo(dict):
+    """The answers of a pure function by argument, each computed on first use: ``memo[x] == function(x)``.
+
+    A known answer is a plain dict look-up (no Python call), which is what makes it worth keeping.
+    """
+
+    __slots__ = ("function",)
+
+    def __init__(self, function):
+        super().__init__()
+        self.function = function
+
+    def __missing__(self, key):
+        value = self[key] = self.function(key)
+        return value
+
+
 @dataclass
 class _State:
     """What has been read of a table so far."""
@@ -244,6 +369,9 @@ class _State:
     last_text: str = ""  # the last text line read (a chart's title)
     ahead: dict[int, ColumnKind] = field(default_factory=dict)  # Word: the next header of measures below
     label_from: int = 0  # PDF: where the text after the header words starts in ``buffer``
+    scanned: str | None = None  # PDF: the ``buffer`` whose column words are ``spans``
+    spans: list[tuple[ColumnKind, int, int]] = field(default_factory=list)  # … (kind, start, end) each
+    spaceless_from: int = 0  # PDF: ``scanned[spaceless_from:]`` holds no whitespace
 
 
 class _TableReader:
@@ -258,6 +386,15 @@ class _TableReader:
         self.default_measure = "budget_initial" if self.budget_doc else "actual"
         self.out: list[dict] = []
         self._names: list[tuple[str, int]] | None = None
+        # the answers of pure functions of a cell or line text, each computed once per distinct text: a table
+        # repeats its labels and header words, and every cell is tested by several readers
+        self._numeric = _Memo(_is_num)
+        self._value = _Memo(_num)
+        self._kind = _Memo(partial(column_kind, fiscal_year=self.fy, budget_doc=self.budget_doc))
+        self._scope_of = _Memo(scope_of)
+        # _classify depends on the state only through whether a project is read: by (label, that)
+        self._item_of = _Memo(lambda key: self._classify_label(*key))
+        self._canonical_of: dict[tuple[str, int], str] = {}
 
     # ----------------------------------------------------------------------------------------- driver
 
@@ -274,34 +411,71 @@ class _TableReader:
                 self._word_table(table, state)
             else:
                 self._pdf_table(table, state)
-            prev_end = max(r.last_line for r in table.rows)
+            # ``max(r.last_line for r in table.rows)``, the property's expression written out
+            prev_end = max([max([c.line for c in r.cells]) if r.cells else r.line for r in table.rows])
         return self.out
 
     # ------------------------------------------------------------------------------------ text lines
 
     def _text(self, state: _State, text: str, line: int, pdf: bool = True) -> None:
         """A text line above or inside a table: title, unit, project name, header words."""
-        for m in _UNIT.finditer(text):
-            state.unit = m.group("u") or m.group("u2")
-        m = _PROJECT_TITLE.match(text) or _PROJECT_TABLE.match(text)
-        if m and not text.startswith("部门"):
-            self._set_project(state, m.group("name"), line)
-        if len(text) <= 40 and _TITLE_LIKE.search(text) and not _is_num(text):
+        # each test below first looks for what any match must hold: 元 (_UNIT), 项目 (_PROJECT_TITLE and
+        # _PROJECT_TABLE), a last character 表/况/计/图 or a line break that ``$`` may stand before (_TITLE_LIKE)
+        if "元" in text:
+            for m in _UNIT.finditer(text):
+                state.unit = m.group("u") or m.group("u2")
+        if "项目" in text:
+            m = _PROJECT_TITLE.match(text) or _PROJECT_TABLE.match(text)
+            if m and not text.startswith("部门"):
+                self._set_project(state, m.group("name"), line)
+        if len(text) <= 40 and text[-1:] in _TITLE_LAST and _TITLE_LIKE.search(text) and \
+                not self._numeric[text]:
             state.title = text
             state.scope = "fiscal" if scope_of(text) == "fiscal" and "财政拨款" in text else "all"
         if not pdf:
             return
-        state.buffer = (state.buffer + text)[-BUFFER_CHARS:]
+        old = state.buffer
+        buffer = old + text
+        cut = len(buffer) - BUFFER_CHARS  # keep the last BUFFER_CHARS characters
+        if cut > 0:
+            buffer = buffer[cut:]
+        else:
+            cut = 0
+        state.buffer = buffer
         state.last_text = text
-        m = _PROJECT_NAME.search(state.buffer)
+        # "名称" is in every text _PROJECT_NAME matches
+        m = _PROJECT_NAME.search(buffer) if "名称" in buffer else None
         if m:
             self._set_project(state, m.group("name"), line)
-            state.buffer = state.buffer[m.end():]
-        if _INDICATOR_HEADER.search(state.buffer):
+            buffer = state.buffer = buffer[m.end():]
+            cut += m.end()
+        # the buffer read before holds no _INDICATOR_HEADER word (it would have been emptied), so a word can
+        # only end in the new text, and starts at most 3 characters before it (the words are 3 or 4 long);
+        # and "指标" or "完成值" is in each of them
+        tail = buffer[-len(text) - 3:]
+        if ("指标" in tail or "完成值" in tail) and _INDICATOR_HEADER.search(buffer):
             state.columns = None
             state.buffer = ""
             return
-        cols, _, end = _last_header_run_of(state.buffer, self.fy, self.budget_doc)
+        # the column words of the buffer, read anew only near its ends (the same words as a scan of all of it)
+        if state.scanned is old and cut < len(old) and state.spaceless_from <= cut:
+            if state.spans:
+                spans = _spans_after(old, state.spans, state.spaceless_from, cut, buffer, self.fy,
+                                     self.budget_doc)
+            else:
+                # ``_spans_after`` without words in ``old``: the scan of ``old`` attempted everywhere and
+                # found nothing, at ``len(old) - REACH`` too, where a scan of ``buffer`` from there starts
+                spans = _spans_from(buffer, self.fy, self.budget_doc, _COLUMN_WORD_HEAD.search(
+                    buffer, max(0, len(old) - _COLUMN_WORD_REACH - cut)))
+            # what is left of ``old`` holds no whitespace after spaceless_from; the new text may hold some
+            spaceless_from = len(buffer) if _has_space(text) else max(0, state.spaceless_from - cut)
+        else:
+            spans = header_columns_spans(buffer, self.fy, self.budget_doc)
+            spaceless_from = len(buffer) if _has_space(buffer) else 0
+        state.scanned, state.spans, state.spaceless_from = buffer, spans, spaceless_from
+        if not spans:
+            return  # no column words: neither branch below applies
+        cols, _, end = _last_header_run(spans)
         if sum(c.kind == "money" for c in cols) >= 2 or (
                 any(c.kind == "money" for c in cols) and any(c.kind == "pct" for c in cols)):
             state.columns = cols
@@ -316,9 +490,7 @@ class _TableReader:
         if self._names is None:
             self._names = []
             seen = set()
-            for n, text in enumerate(self.doc.clean, 1):
-                if "项目" not in text:
-                    continue
+            for n in [n for n, text in enumerate(self.doc.clean, 1) if "项目" in text]:
                 t = self.doc.compact[n - 1]
                 m = _PROJECT_TITLE.match(t) or _PROJECT_NAME.search(t)
                 if m:
@@ -334,15 +506,32 @@ class _TableReader:
         Only names mentioned before ``line`` count; an exact earlier mention wins, then one name containing
         the other, then the most similar spelling.
         """
-        earlier = [x for x, n in self._project_names() if n < line]
+        names = self._project_names()
+        # the names are listed in the order of their lines: those before ``line`` are the first ``k``, and the
+        # answer depends on the name and ``k`` only
+        k = bisect_left([n for _, n in names], line)
+        key = (name, k)
+        if key not in self._canonical_of:
+            self._canonical_of[key] = self._canonical_among([x for x, _ in names[:k]], name)
+        return self._canonical_of[key]
+
+    @staticmethod
+    def _canonical_among(earlier: list[str], name: str) -> str:
+        """``_canonical_project`` given the names mentioned earlier."""
         if name in earlier:
             return name
         inside = [x for x in earlier if min(len(x), len(name)) >= 4 and (x in name or name in x)]
         if len(inside) == 1:
             return inside[0]
         best, ratio = name, PROJECT_NAME_SIMILARITY
+        matcher = difflib.SequenceMatcher(None, "", name)  # what it learns of ``name`` serves every x
         for x in earlier:
-            r = difflib.SequenceMatcher(None, x, name).ratio()
+            matcher.set_seq1(x)
+            # real_quick_ratio() >= quick_ratio() >= ratio(): a name whose bounds stay below ``ratio`` is no
+            # better, and ratio() is only computed for the others
+            if matcher.real_quick_ratio() < ratio or matcher.quick_ratio() < ratio:
+                continue
+            r = matcher.ratio()
             if r >= ratio:
                 best, ratio = x, r
         return best
@@ -361,13 +550,24 @@ class _TableReader:
 
     def _classify(self, label: str, state: _State) -> tuple[str, str] | None:
         """Item and category of a row label (layout noise, 资金来源： prefixes, 部门 prefixes removed)."""
-        label = _UNIT_MARK.sub("", _CLASS_MARK.sub("", squeeze(label)))
-        if not label or _is_num(label) or _PROSE.search(label) or len(label) > MAX_LABEL:
+        return self._item_of[label, bool(state.project)]
+
+    def _classify_label(self, label: str, in_project: bool) -> tuple[str, str] | None:
+        """``_classify`` of a label, in a project's table or not."""
+        # (a regex below is skipped where a character every match of it holds is missing: 类, 元, a colon)
+        label = squeeze(label)
+        if "类" in label:
+            label = _CLASS_MARK.sub("", label)
+        if "元" in label:
+            label = _UNIT_MARK.sub("", label)
+        if not label or self._numeric[label] or _PROSE.search(label) or len(label) > MAX_LABEL:
             return None
-        if state.project and _PROJECT_MONEY.search(label) and not re.search(r"财政|结转|其他", label):
+        if in_project and _PROJECT_MONEY.search(label) and not re.search(r"财政|结转|其他", label):
             return "年度资金总额", "total"
         got = classify_item(label)
-        if got is None or got[0] == normalize_label(label) and _LABEL_PREFIX.match(label):
+        # without a colon _LABEL_PREFIX changes nothing, and the tail below is the label itself
+        if ("：" in label or ":" in label) and (
+                got is None or got[0] == normalize_label(label) and _LABEL_PREFIX.match(label)):
             tail = _LABEL_PREFIX.sub("", label)
             if tail != label:
                 got = classify_item(tail) or got
@@ -388,7 +588,7 @@ class _TableReader:
             return f"project:{state.project}"
         if category == "three_public":
             return "fiscal"
-        s = scope_of(item)
+        s = self._scope_of[item]
         if s in ("general_public", "gov_fund"):
             return s
         return state.scope
@@ -397,7 +597,7 @@ class _TableReader:
 
     def _emit(self, state: _State, item: str, category: str, measure: str, text: str, line: int,
               year: int | None = None, pct: float | None = None) -> None:
-        v = _num(text)
+        v = self._value[text]
         if v is None:
             return
         value = to_wan(v, state.unit if state.unit in UNIT_FACTOR else "万元")
@@ -415,11 +615,12 @@ class _TableReader:
         """Emit one row's values under its columns; a 执行率 column goes with the row's actual."""
         pct = None
         for (text, _), col in zip(values, cols):
-            if col is not None and col.kind == "pct" and _is_num(text):
-                pct = _num(text)
+            if col is not None and col.kind == "pct" and self._numeric[text]:
+                pct = self._value[text]
         item, category = label
         for (text, line), col in zip(values, cols):
-            if col is None or col.kind != "money" or not _is_num(text) or _PCT_TOKEN.match(text.strip()):
+            if col is None or col.kind != "money" or not self._numeric[text] or (
+                    "%" in text and _PCT_TOKEN.match(text.strip())):
                 continue
             year = col.year
             if col.year_offset is not None and self.fy:
@@ -439,13 +640,15 @@ class _TableReader:
 
     def _pdf_row(self, row: Row, state: _State) -> None:
         parts = [p.strip() for p in row.raw.split("\t") if p.strip()]
-        labels = [p for p in parts if not _is_num(p)]
-        nums = [p for p in parts if _is_num(p)]
+        isnum = [self._numeric[p] for p in parts]  # each part tested once
+        labels = [p for p, num in zip(parts, isnum) if not num]
+        nums = [p for p, num in zip(parts, isnum) if num]
         if len(parts) > 2 and len(labels) == len(nums) >= 2 and parts[:len(labels)] == labels:
             self._chart_row(row, state, labels, nums)
             return
         first = row.cells[0]
-        label = None if _is_num(first.text) or _DASH.match(first.text) else first.text
+        dash = first.text[:1] in _DASH_FIRST and _DASH.match(first.text)
+        label = None if self._numeric[first.text] or dash else first.text
         values = [(c.text, c.line) for c in row.cells[(0 if label is None else 1):]]
         if label is None:
             label = _UNIT_TAIL.sub("", state.buffer[state.label_from:])
@@ -475,9 +678,9 @@ class _TableReader:
     def _money_header(self, row: Row) -> dict[int, ColumnKind] | None:
         """The columns of a Word row that is a header of measures (no numbers, two column words or more)."""
         texts = row.texts
-        if any(_is_num(t) for t in texts):
+        if any(self._numeric[t] for t in texts):
             return None
-        kinds = {i: column_kind(t, self.fy, self.budget_doc) for i, t in enumerate(texts) if t}
+        kinds = {i: self._kind[t] for i, t in enumerate(texts) if t}
         kinds = {i: k for i, k in kinds.items() if k is not None}
         money = sum(k.kind == "money" for k in kinds.values())
         return kinds if money >= 2 else None
@@ -497,9 +700,10 @@ class _TableReader:
     def _word_row(self, row: Row, state: _State) -> None:
         cells = row.cells
         texts = [c.text for c in cells]
-        isnum = [_is_num(t) for t in texts]  # each cell tested once
+        isnum = [self._numeric[t] for t in texts]  # each cell tested once
         nonempty = [t for t in texts if t]
-        numeric = [i for i, t in enumerate(texts) if isnum[i] or (_DASH.match(t) and i > 0)]
+        numeric = [i for i, t in enumerate(texts)
+                   if isnum[i] or (i > 0 and t[:1] in _DASH_FIRST and _DASH.match(t))]
         if not nonempty:
             return
         if len(nonempty) == 1 and not numeric:
@@ -508,13 +712,16 @@ class _TableReader:
                 state.by_index, state.pair_measure, state.item_cols = {}, {}, {}
             return
         joined = "".join(texts)
-        if _PROJECT_NAME.search(joined):
+        # "名称" is in every text _PROJECT_NAME matches, 元 in every one _UNIT matches
+        m = _PROJECT_NAME.search(joined) if "名称" in joined else None
+        if m:
             self._text(state, joined, row.line, pdf=False)
-            self._set_project(state, _PROJECT_NAME.search(joined).group("name"), row.line)
+            self._set_project(state, m.group("name"), row.line)
             return
         for t in texts:
-            if _UNIT.search(t):
-                state.unit = _UNIT.search(t).group("u") or _UNIT.search(t).group("u2")
+            m = _UNIT.search(t) if "元" in t else None
+            if m:
+                state.unit = m.group("u") or m.group("u2")
         if not numeric:
             self._word_header(row, state)
             return
@@ -523,18 +730,18 @@ class _TableReader:
             return
         # a row of values: each number belongs to the nearest label on its left
         row_label = next((t for i, t in enumerate(texts) if t and not isnum[i]
-                          and column_kind(t, self.fy, self.budget_doc) is None), None)
+                          and self._kind[t] is None), None)
         pct = None
         for i, col in state.by_index.items():
             if col.kind == "pct" and i < len(texts) and isnum[i]:
-                pct = _num(texts[i])
+                pct = self._value[texts[i]]
         for j in numeric:
-            if not isnum[j] or _PCT_TOKEN.match(texts[j]):
+            if not isnum[j] or ("%" in texts[j] and _PCT_TOKEN.match(texts[j])):
                 continue
             left = next((i for i in range(j - 1, -1, -1) if texts[i] and not isnum[i]), None)
             if left is None:
                 continue
-            lkind = column_kind(texts[left], self.fy, self.budget_doc)
+            lkind = self._kind[texts[left]]
             col = state.by_index.get(j)
             if lkind is not None and lkind.kind == "money":
                 # 预算数： 5 执行数： 4.5 — the label names the measure; the row names the item
@@ -568,11 +775,12 @@ class _TableReader:
     def _word_header(self, row: Row, state: _State) -> None:
         """A row without numbers: a header of measures, a header of items (transposed), or a sub-heading."""
         texts = row.texts
-        if any(_INDICATOR_HEADER.search(t) for t in texts):
+        # "指标" or "完成值" is in every text _INDICATOR_HEADER matches
+        if any(("指标" in t or "完成值" in t) and _INDICATOR_HEADER.search(t) for t in texts):
             state.by_index, state.pair_measure, state.item_cols = {}, {}, {}
             state.columns = None
             return
-        kinds = {i: column_kind(t, self.fy, self.budget_doc) for i, t in enumerate(texts) if t}
+        kinds = {i: self._kind[t] for i, t in enumerate(texts) if t}
         kinds = {i: k for i, k in kinds.items() if k is not None}
         if sum(k.kind == "money" for k in kinds.values()) >= 1 and len(kinds) >= 2 or \
                 sum(k.kind == "skip" for k in kinds.values()) >= 2:
@@ -602,7 +810,7 @@ class _TableReader:
         """A row of a table with items across and measures down (``部门决算数 | 693.22 | 512.36 …``)."""
         texts = row.texts
         head = next((t for t in texts if t), "")
-        kind = column_kind(head, self.fy, self.budget_doc)
+        kind = self._kind[head]
         if kind is not None and kind.kind == "money":
             state.last_measure = kind.measure
             sub = None
@@ -611,7 +819,8 @@ class _TableReader:
             if sub is None or state.last_measure is None:
                 return
         for i, (item, category) in state.item_cols.items():
-            if i >= len(texts) or not _is_num(texts[i]) or _PCT_TOKEN.match(texts[i]):
+            if i >= len(texts) or not self._numeric[texts[i]] or (
+                    "%" in texts[i] and _PCT_TOKEN.match(texts[i])):
                 continue
             if sub is not None:
                 # 其中：资产购置支出 under 支出合计 | 基本支出 | 项目支出
