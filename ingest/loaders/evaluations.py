@@ -29,6 +29,7 @@ _REVIEW = re.compile(rf"评价得分[:：]\s*(?P<label>[^0-9，。；]{{0,30}}?)
 _LIST_ITEM = re.compile(rf"^\s*\d+[、.．]\s*(?P<label>[^：:，。；\d]{{2,30}}?)[：:]\s*(?P<n>{_NUM})\s*分[。；]?\s*$")
 _RESULT_HEADING = re.compile(r"评价结论|评价结果|自评结果|评价得分|评分结果|得分情况")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])")
+_HEADING_FIRST = frozenset("一二三四五六七八九十（(")  # the characters a ``_HEADING`` can start with
 _GRADE_AFTER = re.compile(r"(?:等级|等次|结果|评定|评级)(?:为|是|[:：])?\s*[“\"「]?(?P<g>优秀|良好|合格|中等|较差|一般|不合格|差)")
 _SUBJECT_END = re.compile(r"[，,。；;：:、]")
 _DEPARTMENT_WORDS = re.compile(r"部门整体|整体支出|部门支出|单位整体")
@@ -76,19 +77,21 @@ class EvaluationLoader(FactLoader):
             text = para.strip()
             if not text:
                 continue
-            lead = pos + len(para) - len(para.lstrip())
-            if _HEADING.match(text) or (len(text) <= 20 and text.endswith(("：", ":"))):
+            # a heading: _HEADING needs one of _HEADING_FIRST first; text[-1] is its last character
+            if ((text[0] in _HEADING_FIRST and _HEADING.match(text))
+                    or (len(text) <= 20 and text[-1] in "：:")):
                 results_section = bool(_RESULT_HEADING.search(text))
             if "分" not in text:
                 continue  # every pattern below ends in 分
-            for m in _SELF.finditer(text):
+            lead = pos + len(para) - len(para.lstrip())
+            for m in _SELF.finditer(text) if "自评" in text else ():  # _SELF starts with 自评
                 before = text[:m.start()]
                 if _NOT_OVERALL.search(before[-8:]):
                     continue
                 line = self.doc.line_of(lead + m.start("n"))
                 scope = self._subject_scope(before, line)
                 out.append(self._cand(lead + m.start("n"), scope, float(m.group("n")), text, m.end()))
-            for m in _REVIEW.finditer(text):
+            for m in _REVIEW.finditer(text) if "评价得分" in text else ():  # _REVIEW starts with 评价得分
                 line = self.doc.line_of(lead + m.start("n"))
                 scope = scope_at(self.doc, line)
                 if scope == DEPARTMENT and m.group("label").strip():
