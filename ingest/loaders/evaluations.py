@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from .base import FactLoader
 from .indicator_tables import DEPARTMENT, GRADE, scan_indicator_tables, scope_at
-from .indicators import mark_index, paragraphs
+from .indicators import mark_index
 
 _SPACES = re.compile(r"\s+")  # layout spaces, dropped from labels and cells
 
@@ -70,19 +70,44 @@ class EvaluationLoader(FactLoader):
             return subject
         return None
 
+    @staticmethod
+    def _is_heading(text: str) -> bool:
+        """A heading paragraph (stripped, not empty): ``一、`` / ``（二）`` or a short line ending in a colon."""
+        # _HEADING needs one of _HEADING_FIRST first; text[-1] is the last character
+        return bool((text[0] in _HEADING_FIRST and _HEADING.match(text)) or (len(text) <= 20 and text[-1] in "：:"))
+
     def _prose(self) -> list[dict]:
+        flow = self.doc.flow
         out = []
-        results_section = False
-        for pos, para in paragraphs(self.doc):
+        # Every pattern below ends in 分, so only the paragraphs (lines of the flow) holding one are read.
+        # A numbered result item counts only in a results section: one whose last heading (the item's own
+        # paragraph included) names 评价结论 / 评价结果 …; that heading is found by walking back from the item,
+        # no further than the last item asked about, whose section is then the answer.
+        known = (-1, False)  # the start of the last paragraph asked about, and whether it is in a results section
+
+        def in_results_section(start: int) -> bool:
+            nonlocal known
+            state, s = known[1], start
+            while s > known[0]:
+                end = flow.find("\n", s)
+                text = flow[s:end if end >= 0 else len(flow)].strip()
+                if text and self._is_heading(text):
+                    state = bool(_RESULT_HEADING.search(text))
+                    break
+                if s == 0:
+                    break  # no heading above: not a results section (known[0] is -1 here)
+                s = flow.rfind("\n", 0, s - 1) + 1
+            known = (start, state)
+            return state
+
+        k = flow.find("分")
+        while k >= 0:
+            pos = flow.rfind("\n", 0, k) + 1
+            end = flow.find("\n", k)
+            if end < 0:
+                end = len(flow)
+            para = flow[pos:end]
             text = para.strip()
-            if not text:
-                continue
-            # a heading: _HEADING needs one of _HEADING_FIRST first; text[-1] is its last character
-            if ((text[0] in _HEADING_FIRST and _HEADING.match(text))
-                    or (len(text) <= 20 and text[-1] in "：:")):
-                results_section = bool(_RESULT_HEADING.search(text))
-            if "分" not in text:
-                continue  # every pattern below ends in 分
             lead = pos + len(para) - len(para.lstrip())
             for m in _SELF.finditer(text) if "自评" in text else ():  # _SELF starts with 自评
                 before = text[:m.start()]
@@ -97,11 +122,11 @@ class EvaluationLoader(FactLoader):
                 if scope == DEPARTMENT and m.group("label").strip():
                     scope = _SPACES.sub("", m.group("label"))
                 out.append(self._cand(lead + m.start("n"), scope, float(m.group("n")), text, m.end()))
-            if results_section:
-                m = _LIST_ITEM.match(text)
-                if m:
-                    out.append(self._cand(lead + m.start("n"), _SPACES.sub("", m.group("label")),
-                                          float(m.group("n")), text, m.end()))
+            m = _LIST_ITEM.match(text)
+            if m and in_results_section(pos):
+                out.append(self._cand(lead + m.start("n"), _SPACES.sub("", m.group("label")),
+                                      float(m.group("n")), text, m.end()))
+            k = flow.find("分", end + 1)
         return out
 
     def transform(self, candidates: Iterable[dict]) -> list[dict]:
