@@ -74,7 +74,8 @@ class EvaluationLoader(FactLoader):
     def _is_heading(text: str) -> bool:
         """A heading paragraph (stripped, not empty): ``一、`` / ``（二）`` or a short line ending in a colon."""
         # _HEADING needs one of _HEADING_FIRST first; text[-1] is the last character
-        return bool((text[0] in _HEADING_FIRST and _HEADING.match(text)) or (len(text) <= 20 and text[-1] in "：:"))
+        return bool((text[0] in _HEADING_FIRST and _HEADING.match(text))
+                    or (len(text) <= 20 and text[-1] in "：:"))
 
     def _prose(self) -> list[dict]:
         flow = self.doc.flow
@@ -83,7 +84,7 @@ class EvaluationLoader(FactLoader):
         # A numbered result item counts only in a results section: one whose last heading (the item's own
         # paragraph included) names 评价结论 / 评价结果 …; that heading is found by walking back from the item,
         # no further than the last item asked about, whose section is then the answer.
-        known = (-1, False)  # the start of the last paragraph asked about, and whether it is in a results section
+        known = (-1, False)  # the last paragraph asked about (its start) and whether it is in a results section
 
         def in_results_section(start: int) -> bool:
             nonlocal known
