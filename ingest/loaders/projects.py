@@ -44,8 +44,10 @@ _TABLE_NAME = re.compile(
 _PAREN_TITLE = re.compile(r"^\s*[（(](?P<name>[^（()）\n]{2,60})[）)]\s*$", re.M)
 _REPORT_TITLE = re.compile(
     r"^(?P<pre>[^\n，。；：:]{0,60}?)绩\s*效\s*(?:目\s*标\s*)?(?:自\s*评|评\s*价)\s*(?:报\s*告|表)?[ \t]*$", re.M)
-_LIST_ITEM = re.compile(
-    r"^\s*\d{1,2}\s*[、.．]\s*(?P<name>[^：:，,。；;\n]{2,40}?(?:资金|经费|项目|补助|补贴|专项|工程|费))\s*[：:]", re.M)
+_LIST_ITEM_BODY = r"\s*\d{1,2}\s*[、.．]\s*(?P<name>[^：:，,。；;\n]{2,40}?(?:资金|经费|项目|补助|补贴|专项|工程|费))\s*[：:]"
+_LIST_ITEM = re.compile("^" + _LIST_ITEM_BODY, re.M)
+# the same item after a line break: a search for the break's literal skips the text between lines at once
+_LIST_ITEM_AFTER_BREAK = re.compile("\n" + _LIST_ITEM_BODY)
 _HEADING_LINE = re.compile(rf"^\s*(?:{_HEAD}|\d{{1,2}}\s*[、])", re.M)
 
 # names that are money categories of the 决算, not projects
@@ -107,6 +109,19 @@ def _report_titles(flow: str) -> Iterator[re.Match]:
                 resume = m.end()
         end = flow.find("\n", k)
         k = flow.find("绩", end + 1) if end >= 0 else -1
+
+
+def _list_items(flow: str) -> Iterator[re.Match]:
+    """The items ``_LIST_ITEM.finditer(flow)`` finds (the same ``name`` groups): one at the start of the flow,
+    then each after a line break.
+
+    ``^`` holds at the start and after each line break: there the two patterns make the same attempt. An
+    item ends in a colon, never at a line start, so resuming after it finds the same next line break.
+    """
+    first = _LIST_ITEM.match(flow)
+    if first:
+        yield first
+    yield from _LIST_ITEM_AFTER_BREAK.finditer(flow, first.end() if first else 0)
 
 
 def _amounts(text: str) -> Iterator[re.Match]:
@@ -213,7 +228,7 @@ class ProjectLoader(FactLoader):
                 name = self._title_name(prev)
                 if name:
                     add(name, prev_start, "report")
-        for m in _LIST_ITEM.finditer(flow):
+        for m in _list_items(flow):
             add(m.group("name"), m.start("name"), "list")
 
         anchors = sorted(found.values(), key=lambda b: b.start)
