@@ -76,7 +76,9 @@ _RATE_RANK = {"预算执行率": 0, "执行率": 0, "支出进度": 1, "支付�
 _SCORE = re.compile(
     rf"(?:自评|评价|综合|绩效|项目)(?:得分|评分|得)(?:为|是|[:：])?[^\d\n，。；]{{0,30}}?(?P<num>{_NUM})\s*分")
 _LEAD_SCORE = re.compile(rf"\s*(?P<num>{_NUM})\s*分")
-_ACTUAL_VERB = re.compile(r"(?:支出|执行数?|到账|使用|花费|(?<!转移)支付)[^，。；\n\d]{0,14}$")
+# ``支付(?<!转移支付)`` is ``(?<!转移)支付`` checked after the word: every alternative then starts with a
+# character, which lets a search skip to the next of those characters
+_ACTUAL_VERB = re.compile(r"(?:支出|执行数?|到账|使用|花费|支付(?<!转移支付))[^，。；\n\d]{0,14}$")
 _BUDGET_VERB = re.compile(
     r"(?P<word>年初预算|全年预算|调整后预算|预算|下达|批复|安排|到位|拨付|申报)[^，。；\n]{0,24}$")
 _IGNORE_VERB = re.compile(r"(?:结余|结转|以内|小于|大于|不超过|控制|违约金|追回|累计|≤|≥|<|>)[^，。；\n\d]{0,10}$")
@@ -328,11 +330,14 @@ class ProjectLoader(FactLoader):
                 b.rate_rank = rank
         for m in _amounts(text):
             before = text[max(0, m.start() - 40): m.start()]
-            value = to_wan(parse_number(m.group("num")), m.group("unit"))
-            pos = b.start + m.start("num")
             if _IGNORE_VERB.search(before):
                 continue
             am, bm = _ACTUAL_VERB.search(before), _BUDGET_VERB.search(before)
+            if not am and not bm:
+                continue
+            # parsed only when kept: parsing an _AMOUNT number never fails and has no other effect
+            value = to_wan(parse_number(m.group("num")), m.group("unit"))
+            pos = b.start + m.start("num")
             if am and (not bm or am.start() > bm.start()):
                 b.actual_options.append((value, pos))
                 continue
