@@ -51,11 +51,13 @@ _BARE_STATUS = re.compile(r"(?:在职|在编|在岗|实有|退休|离休|离退�
 _TABLE_COLUMN = re.compile(
     r"(?:\d{4}年(?:年末|年底|末|底)?)?(?:实际|年末|核定)?(?:在职|实有|在编|编制|离退休|退休|离休|编外|聘用|财政供养)"
     r"(?:人员)?(?:人数|数)|[\u4e00-\u9fff]{0,4}率")
-_TABLE_ANCHOR = re.compile(r"人员情况|编制数|编制人数|在职人数|实有人数")
+# a staff table is anchored on a line naming 人员情况, 编制数, 编制人数, 在职人数 or 实有人数; the lines are found
+# by two searches that each start with a literal (a search skips to the next occurrence of it at once):
+# the 人 of four of the words, then 编制数
+_TABLE_ANCHORS = (re.compile(r"人(?:员情况|数(?<=编制人数|在职人数|实有人数))"), re.compile(r"编制数"))
 _TABLE_REACH = 12
 """How many lines a staff table's header and number row may span."""
 _TABLE_NUMBER = re.compile(r"^\d{1,6}(?:\.\d+)?%?$")
-_CELL_GAP = re.compile(r"[\s\u3000]+")
 
 
 def _concept(item: str) -> str:
@@ -129,7 +131,7 @@ class HeadcountLoader(FactLoader):
             header, values, j = [], [], i
             while j < min(n, i + _TABLE_REACH):
                 text = clean[j].strip()
-                toks = [t for t in _CELL_GAP.split(text) if t]
+                toks = text.split()  # str.split() splits at runs of \s (str.isspace, \u3000 included)
                 if toks and all(_TABLE_NUMBER.match(t) for t in toks):
                     values.extend((t, j + 1) for t in toks)
                 elif values and (text or not clean[j].startswith("\t")):
@@ -151,15 +153,16 @@ class HeadcountLoader(FactLoader):
     def _anchor_lines(clean: list[str]) -> list[int]:
         """Indexes of the lines holding a staff-table anchor (``编制数``, ``人员情况`` …), in order.
 
-        One scan of the lines joined by line breaks: neither an anchor nor a cleaned line holds a line break,
-        so every match lies in one line and every line holding an anchor holds a match.
+        The searches of ``_TABLE_ANCHORS`` run over the lines joined by line breaks: neither an anchor nor a
+        cleaned line holds a line break, so every match lies in one line and every line holding an anchor
+        holds a match.
         """
         joined = "\n".join(clean)
         lines: list[int] = []
         line, seen = 0, 0
-        for m in _TABLE_ANCHOR.finditer(joined):
-            line += joined.count("\n", seen, m.start())
-            seen = m.start()
+        for at in sorted(m.start() for rx in _TABLE_ANCHORS for m in rx.finditer(joined)):
+            line += joined.count("\n", seen, at)
+            seen = at
             if not lines or lines[-1] != line:
                 lines.append(line)
         return lines
