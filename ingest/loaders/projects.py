@@ -253,7 +253,9 @@ class ProjectLoader(FactLoader):
         # every statement holds 元 and 位 or a bracket, which dropping the spaces neither adds nor removes
         if "元" not in text or ("位" not in text and "（" not in text and "(" not in text):
             return "万元"
-        units = [m.group(1) or m.group(2) for m in _TABLE_UNIT.finditer(_SPACES.sub("", text))]
+        # the spaces dropped as _SPACES.sub("", text) does, but faster: str.split() cuts at the same characters
+        # (``\s`` is ``str.isspace``)
+        units = [m.group(1) or m.group(2) for m in _TABLE_UNIT.finditer("".join(text.split()))]
         return units[-1] if units else "万元"
 
     @staticmethod
