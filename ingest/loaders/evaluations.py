@@ -12,7 +12,7 @@ Sources, keyed on the documents' wording:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from .base import FactLoader
 from .indicator_tables import DEPARTMENT, GRADE, scan_indicator_tables, scope_at
@@ -37,6 +37,18 @@ _PROJECT_SUBJECT = re.compile(r"(?:项目|资金|经费)$")
 _THIS = re.compile(r"^(?:该|本|此)")
 # the grade is looked for this many characters after the score
 _GRADE_WINDOW = 40
+
+
+def _paragraphs_holding(flow: str, char: str) -> Iterator[tuple[int, str]]:
+    """The paragraphs (lines) of ``flow`` holding ``char``, with the offset of their first character, in order."""
+    k = flow.find(char)
+    while k >= 0:
+        start = flow.rfind("\n", 0, k) + 1
+        end = flow.find("\n", k)
+        if end < 0:
+            end = len(flow)
+        yield start, flow[start:end]
+        k = flow.find(char, end + 1)
 
 
 class EvaluationLoader(FactLoader):
@@ -101,33 +113,31 @@ class EvaluationLoader(FactLoader):
             known = (start, state)
             return state
 
-        k = flow.find("分")
-        while k >= 0:
-            pos = flow.rfind("\n", 0, k) + 1
-            end = flow.find("\n", k)
-            if end < 0:
-                end = len(flow)
-            para = flow[pos:end]
+        for pos, para in _paragraphs_holding(flow, "分"):
             text = para.strip()
+            # _SELF starts with 自评, _REVIEW with 评价得分, _LIST_ITEM with a digit (``\s*`` is empty: text is
+            # stripped, and ``\d`` is ``str.isdecimal``)
+            self_said, review_said, numbered = "自评" in text, "评价得分" in text, text[0].isdecimal()
+            if not (self_said or review_said or numbered):
+                continue
             lead = pos + len(para) - len(para.lstrip())
-            for m in _SELF.finditer(text) if "自评" in text else ():  # _SELF starts with 自评
+            for m in _SELF.finditer(text) if self_said else ():
                 before = text[:m.start()]
                 if _NOT_OVERALL.search(before[-8:]):
                     continue
                 line = self.doc.line_of(lead + m.start("n"))
                 scope = self._subject_scope(before, line)
                 out.append(self._cand(lead + m.start("n"), scope, float(m.group("n")), text, m.end()))
-            for m in _REVIEW.finditer(text) if "评价得分" in text else ():  # _REVIEW starts with 评价得分
+            for m in _REVIEW.finditer(text) if review_said else ():
                 line = self.doc.line_of(lead + m.start("n"))
                 scope = scope_at(self.doc, line)
                 if scope == DEPARTMENT and m.group("label").strip():
                     scope = _SPACES.sub("", m.group("label"))
                 out.append(self._cand(lead + m.start("n"), scope, float(m.group("n")), text, m.end()))
-            m = _LIST_ITEM.match(text)
+            m = _LIST_ITEM.match(text) if numbered else None
             if m and in_results_section(pos):
                 out.append(self._cand(lead + m.start("n"), _SPACES.sub("", m.group("label")),
                                       float(m.group("n")), text, m.end()))
-            k = flow.find("分", end + 1)
         return out
 
     def transform(self, candidates: Iterable[dict]) -> list[dict]:
