@@ -12,11 +12,11 @@ Sources, keyed on the documents' wording:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from .base import FactLoader
 from .indicator_tables import DEPARTMENT, GRADE, scan_indicator_tables, scope_at
-from .indicators import mark_index, paragraphs
+from .indicators import mark_index
 
 _SPACES = re.compile(r"\s+")  # layout spaces, dropped from labels and cells
 
@@ -29,6 +29,7 @@ _REVIEW = re.compile(rf"评价得分[:：]\s*(?P<label>[^0-9，。；]{{0,30}}?)
 _LIST_ITEM = re.compile(rf"^\s*\d+[、.．]\s*(?P<label>[^：:，。；\d]{{2,30}}?)[：:]\s*(?P<n>{_NUM})\s*分[。；]?\s*$")
 _RESULT_HEADING = re.compile(r"评价结论|评价结果|自评结果|评价得分|评分结果|得分情况")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])")
+_HEADING_FIRST = frozenset("一二三四五六七八九十（(")  # the characters a ``_HEADING`` can start with
 _GRADE_AFTER = re.compile(r"(?:等级|等次|结果|评定|评级)(?:为|是|[:：])?\s*[“\"「]?(?P<g>优秀|良好|合格|中等|较差|一般|不合格|差)")
 _SUBJECT_END = re.compile(r"[，,。；;：:、]")
 _DEPARTMENT_WORDS = re.compile(r"部门整体|整体支出|部门支出|单位整体")
@@ -36,6 +37,18 @@ _PROJECT_SUBJECT = re.compile(r"(?:项目|资金|经费)$")
 _THIS = re.compile(r"^(?:该|本|此)")
 # the grade is looked for this many characters after the score
 _GRADE_WINDOW = 40
+
+
+def _paragraphs_holding(flow: str, char: str) -> Iterator[tuple[int, str]]:
+    """The paragraphs (lines) of ``flow`` holding ``char``, with the offset of their first character, in order."""
+    k = flow.find(char)
+    while k >= 0:
+        start = flow.rfind("\n", 0, k) + 1
+        end = flow.find("\n", k)
+        if end < 0:
+            end = len(flow)
+        yield start, flow[start:end]
+        k = flow.find(char, end + 1)
 
 
 class EvaluationLoader(FactLoader):
@@ -69,36 +82,62 @@ class EvaluationLoader(FactLoader):
             return subject
         return None
 
+    @staticmethod
+    def _is_heading(text: str) -> bool:
+        """A heading paragraph (stripped, not empty): ``一、`` / ``（二）`` or a short line ending in a colon."""
+        # _HEADING needs one of _HEADING_FIRST first; text[-1] is the last character
+        return bool((text[0] in _HEADING_FIRST and _HEADING.match(text))
+                    or (len(text) <= 20 and text[-1] in "：:"))
+
     def _prose(self) -> list[dict]:
+        flow = self.doc.flow
         out = []
-        results_section = False
-        for pos, para in paragraphs(self.doc):
+        # Every pattern below ends in 分, so only the paragraphs (lines of the flow) holding one are read.
+        # A numbered result item counts only in a results section: one whose last heading (the item's own
+        # paragraph included) names 评价结论 / 评价结果 …; that heading is found by walking back from the item,
+        # no further than the last item asked about, whose section is then the answer.
+        known = (-1, False)  # the last paragraph asked about (its start) and whether it is in a results section
+
+        def in_results_section(start: int) -> bool:
+            nonlocal known
+            state, s = known[1], start
+            while s > known[0]:
+                end = flow.find("\n", s)
+                text = flow[s:end if end >= 0 else len(flow)].strip()
+                if text and self._is_heading(text):
+                    state = bool(_RESULT_HEADING.search(text))
+                    break
+                if s == 0:
+                    break  # no heading above: not a results section (known[0] is -1 here)
+                s = flow.rfind("\n", 0, s - 1) + 1
+            known = (start, state)
+            return state
+
+        for pos, para in _paragraphs_holding(flow, "分"):
             text = para.strip()
-            if not text:
+            # _SELF starts with 自评, _REVIEW with 评价得分, _LIST_ITEM with a digit (``\s*`` is empty: text is
+            # stripped, and ``\d`` is ``str.isdecimal``)
+            self_said, review_said, numbered = "自评" in text, "评价得分" in text, text[0].isdecimal()
+            if not (self_said or review_said or numbered):
                 continue
             lead = pos + len(para) - len(para.lstrip())
-            if _HEADING.match(text) or (len(text) <= 20 and text.endswith(("：", ":"))):
-                results_section = bool(_RESULT_HEADING.search(text))
-            if "分" not in text:
-                continue  # every pattern below ends in 分
-            for m in _SELF.finditer(text):
+            for m in _SELF.finditer(text) if self_said else ():
                 before = text[:m.start()]
                 if _NOT_OVERALL.search(before[-8:]):
                     continue
                 line = self.doc.line_of(lead + m.start("n"))
                 scope = self._subject_scope(before, line)
                 out.append(self._cand(lead + m.start("n"), scope, float(m.group("n")), text, m.end()))
-            for m in _REVIEW.finditer(text):
+            for m in _REVIEW.finditer(text) if review_said else ():
                 line = self.doc.line_of(lead + m.start("n"))
                 scope = scope_at(self.doc, line)
                 if scope == DEPARTMENT and m.group("label").strip():
                     scope = _SPACES.sub("", m.group("label"))
                 out.append(self._cand(lead + m.start("n"), scope, float(m.group("n")), text, m.end()))
-            if results_section:
-                m = _LIST_ITEM.match(text)
-                if m:
-                    out.append(self._cand(lead + m.start("n"), _SPACES.sub("", m.group("label")),
-                                          float(m.group("n")), text, m.end()))
+            m = _LIST_ITEM.match(text) if numbered else None
+            if m and in_results_section(pos):
+                out.append(self._cand(lead + m.start("n"), _SPACES.sub("", m.group("label")),
+                                      float(m.group("n")), text, m.end()))
         return out
 
     def transform(self, candidates: Iterable[dict]) -> list[dict]:

@@ -51,7 +51,10 @@ _BARE_STATUS = re.compile(r"(?:在职|在编|在岗|实有|退休|离休|离退�
 _TABLE_COLUMN = re.compile(
     r"(?:\d{4}年(?:年末|年底|末|底)?)?(?:实际|年末|核定)?(?:在职|实有|在编|编制|离退休|退休|离休|编外|聘用|财政供养)"
     r"(?:人员)?(?:人数|数)|[\u4e00-\u9fff]{0,4}率")
-_TABLE_ANCHOR = re.compile(r"人员情况|编制数|编制人数|在职人数|实有人数")
+# a staff table is anchored on a line naming 人员情况, 编制数, 编制人数, 在职人数 or 实有人数; the lines are found
+# by two searches that each start with a literal (a search skips to the next occurrence of it at once):
+# the 人 of four of the words, then 编制数
+_TABLE_ANCHORS = (re.compile(r"人(?:员情况|数(?<=编制人数|在职人数|实有人数))"), re.compile(r"编制数"))
 _TABLE_REACH = 12
 """How many lines a staff table's header and number row may span."""
 _TABLE_NUMBER = re.compile(r"^\d{1,6}(?:\.\d+)?%?$")
@@ -79,7 +82,10 @@ class HeadcountLoader(FactLoader):
         label = before[cut.end():] if cut else before
         label = _SPACES.sub("", label)
         for _ in range(3):
-            label = _TRAIL.sub("", _LEAD.sub("", label))
+            trimmed = _TRAIL.sub("", _LEAD.sub("", label))
+            if trimmed == label:
+                break  # a fixed point: the remaining rounds would change nothing either
+            label = trimmed
         if not label or len(label) > 30:
             return None
         if unit == "个" and not label.endswith("编制"):
@@ -95,17 +101,22 @@ class HeadcountLoader(FactLoader):
     def _prose(self) -> list[dict]:
         flow = self.doc.flow
         out = []
-        # sentences end at 。 or a paragraph break
-        start = 0
-        for end in [m.start() for m in re.finditer(r"[。\n]", flow)] + [len(flow)]:
+        # sentences end at 。 or a paragraph break; only a sentence naming a staff word is read. A staff
+        # word holds neither 。 nor a line break, so one search of the flow from the end of the last sentence
+        # read finds the next sentence holding one: the other sentences are never cut out and searched.
+        pos = 0
+        while (anchor := _STAFF_ANCHOR.search(flow, pos)) is not None:
+            at = anchor.start()
+            start = max(flow.rfind("。", 0, at), flow.rfind("\n", 0, at)) + 1
+            ends = [e for e in (flow.find("。", at), flow.find("\n", at)) if e >= 0]
+            end = min(ends) if ends else len(flow)
             sentence = flow[start:end]
-            if _STAFF_ANCHOR.search(sentence) and _COUNT.search(sentence):
-                for m in _COUNT.finditer(sentence):
-                    label = self._label(sentence[max(0, m.start() - 40):m.start()], m.group("unit"))
-                    if label:
-                        line = self.doc.line_of(start + m.start("num"))
-                        out.append({"item": label, "value": float(m.group("num")), "line": line})
-            start = end + 1
+            for m in _COUNT.finditer(sentence):
+                label = self._label(sentence[max(0, m.start() - 40):m.start()], m.group("unit"))
+                if label:
+                    line = self.doc.line_of(start + m.start("num"))
+                    out.append({"item": label, "value": float(m.group("num")), "line": line})
+            pos = end + 1
         return out
 
     # -------------------------------------------------------------------------------------- tables
@@ -113,15 +124,14 @@ class HeadcountLoader(FactLoader):
     def _tables(self) -> list[dict]:
         """Staff tables, read from the cleaned lines so that Word cells and PDF header lines both work."""
         clean, out = self.doc.clean, []
-        n, i = len(clean), 0
-        while i < n:
-            if not _TABLE_ANCHOR.search(clean[i]) or len(clean[i].strip()) > 60:
-                i += 1
+        n, resume = len(clean), 0
+        for i in self._anchor_lines(clean):
+            if i < resume or len(clean[i].strip()) > 60:
                 continue
             header, values, j = [], [], i
             while j < min(n, i + _TABLE_REACH):
                 text = clean[j].strip()
-                toks = [t for t in re.split(r"[\s\u3000]+", text) if t]
+                toks = text.split()  # str.split() splits at runs of \s (str.isspace, \u3000 included)
                 if toks and all(_TABLE_NUMBER.match(t) for t in toks):
                     values.extend((t, j + 1) for t in toks)
                 elif values and (text or not clean[j].startswith("\t")):
@@ -131,14 +141,31 @@ class HeadcountLoader(FactLoader):
                 j += 1
             cols = _TABLE_COLUMN.findall("".join(header))
             if not values or len(cols) != len(values) or not any(not c.endswith("率") for c in cols):
-                i += 1
                 continue
             for col, (tok, line) in zip(cols, values):
                 if col.endswith("率") or tok.endswith("%"):
                     continue
                 out.append({"item": re.sub(r"^\d{4}年", "", col), "value": float(tok), "line": line})
-            i = j
+            resume = j  # the next table starts after this one's rows
         return out
+
+    @staticmethod
+    def _anchor_lines(clean: list[str]) -> list[int]:
+        """Indexes of the lines holding a staff-table anchor (``编制数``, ``人员情况`` …), in order.
+
+        The searches of ``_TABLE_ANCHORS`` run over the lines joined by line breaks: neither an anchor nor a
+        cleaned line holds a line break, so every match lies in one line and every line holding an anchor
+        holds a match.
+        """
+        joined = "\n".join(clean)
+        lines: list[int] = []
+        line, seen = 0, 0
+        for at in sorted(m.start() for rx in _TABLE_ANCHORS for m in rx.finditer(joined)):
+            line += joined.count("\n", seen, at)
+            seen = at
+            if not lines or lines[-1] != line:
+                lines.append(line)
+        return lines
 
     # -------------------------------------------------------------------------------------- chain
 

@@ -19,7 +19,10 @@ reported as a finding.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..numbers import parse_number, to_wan
 from .base import FactLoader
@@ -41,8 +44,10 @@ _TABLE_NAME = re.compile(
 _PAREN_TITLE = re.compile(r"^\s*[（(](?P<name>[^（()）\n]{2,60})[）)]\s*$", re.M)
 _REPORT_TITLE = re.compile(
     r"^(?P<pre>[^\n，。；：:]{0,60}?)绩\s*效\s*(?:目\s*标\s*)?(?:自\s*评|评\s*价)\s*(?:报\s*告|表)?[ \t]*$", re.M)
-_LIST_ITEM = re.compile(
-    r"^\s*\d{1,2}\s*[、.．]\s*(?P<name>[^：:，,。；;\n]{2,40}?(?:资金|经费|项目|补助|补贴|专项|工程|费))\s*[：:]", re.M)
+_LIST_ITEM_BODY = r"\s*\d{1,2}\s*[、.．]\s*(?P<name>[^：:，,。；;\n]{2,40}?(?:资金|经费|项目|补助|补贴|专项|工程|费))\s*[：:]"
+_LIST_ITEM = re.compile("^" + _LIST_ITEM_BODY, re.M)
+# the same item after a line break: a search for the break's literal skips the text between lines at once
+_LIST_ITEM_AFTER_BREAK = re.compile("\n" + _LIST_ITEM_BODY)
 _HEADING_LINE = re.compile(rf"^\s*(?:{_HEAD}|\d{{1,2}}\s*[、])", re.M)
 
 # names that are money categories of the 决算, not projects
@@ -71,17 +76,82 @@ _RATE_RANK = {"预算执行率": 0, "执行率": 0, "支出进度": 1, "支付�
 _SCORE = re.compile(
     rf"(?:自评|评价|综合|绩效|项目)(?:得分|评分|得)(?:为|是|[:：])?[^\d\n，。；]{{0,30}}?(?P<num>{_NUM})\s*分")
 _LEAD_SCORE = re.compile(rf"\s*(?P<num>{_NUM})\s*分")
-_ACTUAL_VERB = re.compile(r"(?:支出|执行数?|到账|使用|花费|(?<!转移)支付)[^，。；\n\d]{0,14}$")
+# ``支付(?<!转移支付)`` is ``(?<!转移)支付`` checked after the word: every alternative then starts with a
+# character, which lets a search skip to the next of those characters
+_ACTUAL_VERB = re.compile(r"(?:支出|执行数?|到账|使用|花费|支付(?<!转移支付))[^，。；\n\d]{0,14}$")
 _BUDGET_VERB = re.compile(
     r"(?P<word>年初预算|全年预算|调整后预算|预算|下达|批复|安排|到位|拨付|申报)[^，。；\n]{0,24}$")
 _IGNORE_VERB = re.compile(r"(?:结余|结转|以内|小于|大于|不超过|控制|违约金|追回|累计|≤|≥|<|>)[^，。；\n\d]{0,10}$")
 _YEAR_PREFIX = re.compile(r"^.*?\d{4}\s*年度?")
 _NAME_SUFFIX = re.compile(r"(?:支出项目|经费项目|项目)$")
+_YEAR = re.compile(r"\d{4}\s*年")
+_TITLE_ENDING = re.compile(r"(?:部门|单位)?(?:项目支出|支出)?$")
+_EMPTY_BRACKETS = re.compile(r"[（(]\s*[）)]")
+_NOT_A_NAME = re.compile(r"\d+(?:\.\d+)?%|名称|主管部门")
+_CLAUSE_MARK = re.compile(r"[，。；：:]")
+_COLON = re.compile(r"[：:]")
+_HEADER_NOISE = re.compile(r"[\s()（）%]")
+
+
+def _report_titles(flow: str) -> Iterator[re.Match]:
+    """The matches of ``_REPORT_TITLE.finditer(flow)``, trying only the lines that hold a 绩.
+
+    A title match starts at a line start (``^``) and its ``pre`` holds no line break, so its 绩 stands on the
+    line it starts on: a line without one cannot start a match, and ``match`` at a line start is the attempt
+    finditer makes there. Like finditer, no line starting before the end of the last match is tried (the
+    ``\\s*`` of a title may run over line breaks).
+    """
+    resume, k = 0, flow.find("绩")
+    while k >= 0:
+        start = flow.rfind("\n", 0, k) + 1
+        if start >= resume:
+            m = _REPORT_TITLE.match(flow, start)
+            if m:
+                yield m
+                resume = m.end()
+        end = flow.find("\n", k)
+        k = flow.find("绩", end + 1) if end >= 0 else -1
+
+
+def _list_items(flow: str) -> Iterator[re.Match]:
+    """The items ``_LIST_ITEM.finditer(flow)`` finds (the same ``name`` groups): one at the start of the flow,
+    then each after a line break.
+
+    ``^`` holds at the start and after each line break: there the two patterns make the same attempt. An
+    item ends in a colon, never at a line start, so resuming after it finds the same next line break.
+    """
+    first = _LIST_ITEM.match(flow)
+    if first:
+        yield first
+    yield from _LIST_ITEM_AFTER_BREAK.finditer(flow, first.end() if first else 0)
+
+
+def _amounts(text: str) -> Iterator[re.Match]:
+    """The matches of ``_AMOUNT.finditer(text)``, each looked for from the 元 it must end with.
+
+    A match ends with its unit's 元 and holds no other, so it lies between two 元 and ends at the second;
+    before that 元 it holds only digits (``\\d`` is ``str.isdecimal``), separators, spaces (``\\s`` is
+    ``str.isspace``) and the 亿/万/千 of its unit. No position before the run of such characters that ends at
+    the 元 can start a match, and a match starting after it ends at the 元: searching that run alone, up to
+    and including the 元, finds the match finditer finds there (the pattern looks neither behind nor ahead).
+    """
+    after_last = 0  # just after the previous 元: where finditer resumes
+    end = text.find("元")
+    while end >= 0:
+        start = end
+        while start > after_last and (text[start - 1].isdecimal() or text[start - 1].isspace()
+                                      or text[start - 1] in ",.亿万千"):
+            start -= 1
+        m = _AMOUNT.search(text, start, end + 1)
+        if m:
+            yield m
+        after_last = end + 1
+        end = text.find("元", after_last)
 
 
 def _clean_name(name: str) -> str:
     name = _SPACES.sub("", name).strip("：:，,。 ")
-    name = re.sub(r"[（(]\s*[）)]", "", name)
+    name = _EMPTY_BRACKETS.sub("", name)
     return name
 
 
@@ -99,8 +169,8 @@ def _name_key(name: str) -> str:
     return key
 
 
-def _same_project(a: str, b: str) -> bool:
-    ka, kb = _name_key(a), _name_key(b)
+def _same_project(a: str, b: str, name_key: Callable[[str], str] = _name_key) -> bool:
+    ka, kb = name_key(a), name_key(b)
     if not ka or not kb:
         return a == b
     return ka == kb or (min(len(ka), len(kb)) >= 4 and (ka in kb or kb in ka))
@@ -132,14 +202,14 @@ class ProjectLoader(FactLoader):
 
         def add(name: str, pos: int, shape: str) -> None:
             name = _clean_name(name)
-            if len(name) < 2 or _NOT_A_PROJECT.search(name) or re.search(r"\d+(?:\.\d+)?%|名称|主管部门", name):
+            if len(name) < 2 or _NOT_A_PROJECT.search(name) or _NOT_A_NAME.search(name):
                 return
             if pos not in found:
                 found[pos] = _Block(name=name, start=pos, end=len(flow), shape=shape)
 
         for m in _TABLE_NAME.finditer(flow):
             add(m.group("name"), m.start("name"), "table")
-        for m in _REPORT_TITLE.finditer(flow):
+        for m in _report_titles(flow):
             name = self._title_name(m.group("pre"))
             if name:
                 add(name, m.start(), "report")
@@ -155,12 +225,12 @@ class ProjectLoader(FactLoader):
             prev_end = m.start() - 1
             prev_start = flow.rfind("\n", 0, max(prev_end, 0)) + 1
             prev = flow[prev_start:prev_end] if prev_end > 0 else ""
-            if (m.group("pre").strip() and len(prev) <= 40 and not re.search(r"[，。；：:]", prev)
-                    and re.search(r"\d{4}\s*年", prev)):
+            if (m.group("pre").strip() and len(prev) <= 40 and not _CLAUSE_MARK.search(prev)
+                    and _YEAR.search(prev)):
                 name = self._title_name(prev)
                 if name:
                     add(name, prev_start, "report")
-        for m in _LIST_ITEM.finditer(flow):
+        for m in _list_items(flow):
             add(m.group("name"), m.start("name"), "list")
 
         anchors = sorted(found.values(), key=lambda b: b.start)
@@ -172,26 +242,31 @@ class ProjectLoader(FactLoader):
                 head = _HEADING_LINE.search(flow, line_end + 1) if line_end >= 0 else None
                 b.end = min(nxt, head.start() if head else len(flow))
             else:
-                later = [t for t in titles if t > b.start]
-                b.end = later[0] if later else len(flow)
+                later = bisect_right(titles, b.start)  # titles are in order: the first one after b
+                b.end = titles[later] if later < len(titles) else len(flow)
             b.line = self.doc.line_of(b.start)
         return anchors
 
     @staticmethod
     def _table_unit(text: str) -> str:
         """The money unit a project table states (``单位：元``, ``项目资金（元）``); 万元 when it says none."""
-        units = [m.group(1) or m.group(2) for m in _TABLE_UNIT.finditer(_SPACES.sub("", text))]
+        # every statement holds 元 and 位 or a bracket, which dropping the spaces neither adds nor removes
+        if "元" not in text or ("位" not in text and "（" not in text and "(" not in text):
+            return "万元"
+        # the spaces dropped as _SPACES.sub("", text) does, but faster: str.split() cuts at the same characters
+        # (``\s`` is ``str.isspace``)
+        units = [m.group(1) or m.group(2) for m in _TABLE_UNIT.finditer("".join(text.split()))]
         return units[-1] if units else "万元"
 
     @staticmethod
     def _title_name(text: str) -> str | None:
         """The project named by a title's text, or None for a generic title (部门整体支出, 项目支出 …)."""
         name = _clean_name(text)
-        if re.search(r"\d{4}\s*年", name):
+        if _YEAR.search(name):
             name = _YEAR_PREFIX.sub("", name)
         if not name or _WHOLE_DEPARTMENT.search(name):
             return None
-        name = re.sub(r"(?:部门|单位)?(?:项目支出|支出)?$", "", name)
+        name = _TITLE_ENDING.sub("", name)
         if not name or _GENERIC_TITLE.search(name):
             return None
         return _NAME_SUFFIX.sub("", name) or name
@@ -207,10 +282,10 @@ class ProjectLoader(FactLoader):
         text = flow[b.start:b.end]
         # the national table: header columns, then the 年度资金总额 row in the same order
         total = _TOTAL_ROW.search(text)
-        before_table = text[: total.start() if total else 0]
-        unit = self._table_unit(flow[max(0, b.start - _UNIT_REACH):b.start] + before_table)
+        # the running text before the block and the block's text before its table: one slice of the flow
+        unit = self._table_unit(flow[max(0, b.start - _UNIT_REACH):b.start + (total.start() if total else 0)])
         if total:
-            header = re.sub(r"[\s()（）%]", "", text[: total.start()])
+            header = _HEADER_NOISE.sub("", text[: total.start()])
             cols = _COLUMN.findall(header)
             nums = total.group("nums").split()
             offset = 0
@@ -233,8 +308,12 @@ class ProjectLoader(FactLoader):
                 elif col == "执行率":
                     self._set(b, "execution_rate", value, pos)
                     b.rate_rank = 0
-        for rx, names in ((_TABLE_BUDGET, ("budget_initial", "budget_final")), (_TABLE_ACTUAL, ("actual",))):
-            m = rx.search(text)
+        for rx, word, names in ((_TABLE_BUDGET, "预算数", ("budget_initial", "budget_final")),
+                                (_TABLE_ACTUAL, "执行数", ("actual",))):
+            # a match starts where its word does: the search starts at the word's first occurrence (the
+            # lookbehind still sees the character before it)
+            at = text.find(word)
+            m = rx.search(text, at) if at >= 0 else None
             if m:
                 for name in names:
                     self._set(b, name, to_wan(parse_number(m.group("num")), unit), b.start + m.start("num"))
@@ -244,20 +323,23 @@ class ProjectLoader(FactLoader):
             self._set(b, "max_score", parse_number(m.group("max")), b.start + m.start("max"))
         # prose
         rates = []
-        for m in _RATE.finditer(text):
+        for m in _RATE.finditer(text) if "%" in text else ():  # a rate ends in %
             rates.append((_RATE_RANK[m.group("word")], m.start(), m))
         if rates:
             rank, _, m = min(rates, key=lambda r: (r[0], r[1]))
             if rank < b.rate_rank:
                 b.figures["execution_rate"] = (parse_number(m.group("num")), b.start + m.start("num"))
                 b.rate_rank = rank
-        for m in _AMOUNT.finditer(text):
+        for m in _amounts(text):
             before = text[max(0, m.start() - 40): m.start()]
-            value = to_wan(parse_number(m.group("num")), m.group("unit"))
-            pos = b.start + m.start("num")
             if _IGNORE_VERB.search(before):
                 continue
             am, bm = _ACTUAL_VERB.search(before), _BUDGET_VERB.search(before)
+            if not am and not bm:
+                continue
+            # parsed only when kept: parsing an _AMOUNT number never fails and has no other effect
+            value = to_wan(parse_number(m.group("num")), m.group("unit"))
+            pos = b.start + m.start("num")
             if am and (not bm or am.start() > bm.start()):
                 b.actual_options.append((value, pos))
                 continue
@@ -270,11 +352,11 @@ class ProjectLoader(FactLoader):
                 else:
                     self._set(b, "budget_initial", value, pos)
                     self._set(b, "budget_final", value, pos)
-        m = _SCORE.search(text)
+        m = _SCORE.search(text) if "分" in text else None  # a score ends in 分
         if m:
             self._set(b, "score", parse_number(m.group("num")), b.start + m.start("num"))
         if b.shape == "list":
-            colon = re.search(r"[：:]", text)
+            colon = _COLON.search(text)
             m = _LEAD_SCORE.match(text, colon.end()) if colon else None
             if m:
                 self._set(b, "score", parse_number(m.group("num")), b.start + m.start("num"))
@@ -305,13 +387,14 @@ class ProjectLoader(FactLoader):
 
     def _merge(self, blocks: list[_Block]) -> list[dict]:
         records: list[dict] = []
+        name_key = lru_cache(maxsize=None)(_name_key)  # each name is compared many times: reduce it once
         for b in blocks:
             figs = {k: v for k, v in b.figures.items()}
             if not figs:
                 continue
             target = None
             for rec in records:
-                if not _same_project(rec["project"], b.name):
+                if not _same_project(rec["project"], b.name, name_key):
                     continue
                 clash = [k for k, (v, _) in figs.items()
                          if k != "max_score" and rec["figs"].get(k) and abs(rec["figs"][k][0] - v) > 1e-6]
