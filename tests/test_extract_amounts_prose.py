@@ -153,6 +153,18 @@ def test_project_report_in_prose():
     assert (spent["pct"], spent["pct_basis"]) == (90, "completion")
 
 
+@pytest.mark.parametrize("approx", ["以上", "以下", "左右", "余", " 多"])
+def test_a_threshold_or_an_approximate_sum_is_not_a_figure(approx):
+    facts = _run(
+        "2024年项目支出绩效自评报告\n"
+        "（养老服务补贴支出项目）\n"
+        f"二、项目管理情况。我局严格按照项目经费使用范围，对于超过3万元{approx}的支出，由局务会议集体研究决定后执行。"
+        "本项目资金全年共支出72万元。\n"
+    )
+    assert _find(facts, "年度资金总额", value=3) == []
+    assert len(_find(facts, "年度资金总额", "actual", 72)) == 1
+
+
 def test_beneficiary_money_is_not_the_bureaus_budget():
     facts = _run("全年发放临时救助资金1326.28万元，追回医保基金88万元，参保缴费金额757.18万元。\n")
     assert facts == []

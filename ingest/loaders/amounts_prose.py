@@ -107,7 +107,7 @@ _SENT_END = re.compile(r"[。；;!！?？]")
 _CLAUSE_CUT = "，,；;：:、（(）)。"
 _YEAR = re.compile(r"(?<![较比与同])(20\d\d|19\d\d)\s*年(?!度?[末底])")
 _CHANGE_BEFORE = re.compile(r"(?:增加|减少|增长|下降|降低|上升|节约|节省|压减|缩减|减|增|多支|少支|超支|相比|变动)了?[为约达]?\s*$")
-_APPROX_AFTER = re.compile(r"^\s*(?:余|多|以上|以下|左右)")
+_APPROX_AFTER = re.compile(r"\s*(?:余|多|以上|以下|左右)")
 _BARE_NUMBER = re.compile(r"\s*(?P<num>\d+(?:\.\d+)?)\s*[，,](?=\s*占)")
 # the end of every _BARE_NUMBER match: its last digit, then ，/, and 占 (the only digit here is the first
 # character, so a scan for it stops at the last digit of every bare number)
