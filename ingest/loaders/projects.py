@@ -397,7 +397,7 @@ class ProjectLoader(FactLoader):
         records: list[dict] = []
         name_key = lru_cache(maxsize=None)(_name_key)  # each name is compared many times: reduce it once
         for b in blocks:
-            figs = {k: v for k, v in b.figures.items()}
+            figs = dict(b.figures)
             if not figs:
                 continue
             target = None
