@@ -40,7 +40,7 @@ _GRADE_WINDOW = 40
 
 
 def _paragraphs_holding(flow: str, char: str) -> Iterator[tuple[int, str]]:
-    """The paragraphs (lines) of ``flow`` holding ``char``, with the offset of their first character, in order."""
+    """The paragraphs (lines) of ``flow`` holding ``char``, with the offset of their first character."""
     k = flow.find(char)
     while k >= 0:
         start = flow.rfind("\n", 0, k) + 1
@@ -96,7 +96,7 @@ class EvaluationLoader(FactLoader):
         # A numbered result item counts only in a results section: one whose last heading (the item's own
         # paragraph included) names 评价结论 / 评价结果 …; that heading is found by walking back from the item,
         # no further than the last item asked about, whose section is then the answer.
-        known = (-1, False)  # the last paragraph asked about (its start) and whether it is in a results section
+        known = (-1, False)  # the last paragraph asked about (its start), and whether in a results section
 
         def in_results_section(start: int) -> bool:
             nonlocal known

@@ -253,8 +253,8 @@ class ProjectLoader(FactLoader):
         # every statement holds 元 and 位 or a bracket, which dropping the spaces neither adds nor removes
         if "元" not in text or ("位" not in text and "（" not in text and "(" not in text):
             return "万元"
-        # the spaces dropped as _SPACES.sub("", text) does, but faster: str.split() cuts at the same characters
-        # (``\s`` is ``str.isspace``)
+        # the spaces dropped as _SPACES.sub("", text) does, but faster: str.split() cuts at the same
+        # characters (``\s`` is ``str.isspace``)
         units = [m.group(1) or m.group(2) for m in _TABLE_UNIT.finditer("".join(text.split()))]
         return units[-1] if units else "万元"
 
@@ -282,8 +282,22 @@ class ProjectLoader(FactLoader):
         text = flow[b.start:b.end]
         # the national table: header columns, then the 年度资金总额 row in the same order
         total = _TOTAL_ROW.search(text)
-        # the running text before the block and the block's text before its table: one slice of the flow
-        unit = self._table_unit(flow[max(0, b.start - _UNIT_REACH):b.start + (total.start() if total else 0)])
+        # the Word table's 预算数：/ 执行数： cells (figure names, match)
+        cells = []
+        for rx, word, names in ((_TABLE_BUDGET, "预算数", ("budget_initial", "budget_final")),
+                                (_TABLE_ACTUAL, "执行数", ("actual",))):
+            # a match starts where its word does: the search starts at the word's first occurrence (the
+            # lookbehind still sees the character before it)
+            at = text.find(word)
+            m = rx.search(text, at) if at >= 0 else None
+            if m:
+                cells.append((names, m))
+        # only a table's money needs its unit, looked for in the running text before the block and the block's
+        # text before its table (one slice of the flow)
+        unit = None
+        if total or cells:
+            table_at = b.start + (total.start() if total else 0)
+            unit = self._table_unit(flow[max(0, b.start - _UNIT_REACH):table_at])
         if total:
             header = _HEADER_NOISE.sub("", text[: total.start()])
             cols = _COLUMN.findall(header)
@@ -308,15 +322,9 @@ class ProjectLoader(FactLoader):
                 elif col == "执行率":
                     self._set(b, "execution_rate", value, pos)
                     b.rate_rank = 0
-        for rx, word, names in ((_TABLE_BUDGET, "预算数", ("budget_initial", "budget_final")),
-                                (_TABLE_ACTUAL, "执行数", ("actual",))):
-            # a match starts where its word does: the search starts at the word's first occurrence (the
-            # lookbehind still sees the character before it)
-            at = text.find(word)
-            m = rx.search(text, at) if at >= 0 else None
-            if m:
-                for name in names:
-                    self._set(b, name, to_wan(parse_number(m.group("num")), unit), b.start + m.start("num"))
+        for names, m in cells:
+            for name in names:
+                self._set(b, name, to_wan(parse_number(m.group("num")), unit), b.start + m.start("num"))
         m = _TOTAL_SCORE.search(text)
         if m:
             self._set(b, "score", parse_number(m.group("score")), b.start + m.start("score"))
@@ -389,7 +397,7 @@ class ProjectLoader(FactLoader):
         records: list[dict] = []
         name_key = lru_cache(maxsize=None)(_name_key)  # each name is compared many times: reduce it once
         for b in blocks:
-            figs = {k: v for k, v in b.figures.items()}
+            figs = dict(b.figures)
             if not figs:
                 continue
             target = None
