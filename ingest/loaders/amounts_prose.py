@@ -693,7 +693,6 @@ def _scope(item, category, clause, para, a1, ctx: _Context, facts_here, in_list,
         s = _scope_of(after[:close if close > 0 else 60])
         if s != "all":
             return s
-        s = _scope_of(after[:close if close > 0 else 60].replace("为", ""))
     m = _SCOPE_AFTER.match(after) if "拨款" in after else None  # each _SCOPE_AFTER word holds 拨款
     if m:
         return _scope_of(m.group(1))
