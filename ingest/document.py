@@ -24,8 +24,12 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 __all__ = ["Cell", "Document", "DocumentError", "Row", "Table", "read_document", "clean_line"]
+
+
+T = TypeVar("T")
 
 
 class DocumentError(ValueError):
@@ -212,6 +216,24 @@ class Document:
             # squeeze(line) == squeeze(line.strip()): the flow's pieces, kept by ``_build_flow``, serve
             lines = self.__dict__["_compact"] = [x.replace("\t", "") for x in self._squeezed]
         return lines
+
+    def derived(self, key: str, build: Callable[[Document], T]) -> T:
+        """A value read off the document, built by ``build(self)`` on first use and kept with the document.
+
+        Several loaders read the same structures (the indicator tables, the report titles); each is built
+        once per document and goes away with it.
+
+        Parameters
+        ----------
+        key:
+            The value's name (one name per ``build``).
+        build:
+            Builds the value from the document.
+        """
+        cache = self.__dict__.setdefault("_derived", {})
+        if key not in cache:
+            cache[key] = build(self)
+        return cache[key]
 
     def raw_line(self, line: int) -> str:
         """The original text of 1-based ``line``.

@@ -195,20 +195,20 @@ def _title_scope(title: str, next_text: str) -> str | None:
     return name
 
 
-_MARK_CACHE: dict[int, tuple[Document, list[tuple[int, str]]]] = {}
-
-
 def scope_marks(doc: Document) -> list[tuple[int, str]]:
     """Lines where a report about one scope starts (report titles), as ``(line, scope)`` in order.
+
+    Built once per document (``Document.derived``).
 
     Parameters
     ----------
     doc:
         The document.
     """
-    hit = _MARK_CACHE.get(id(doc))
-    if hit and hit[0] is doc:
-        return hit[1]
+    return doc.derived("indicator_scope_marks", _scope_marks)
+
+
+def _scope_marks(doc: Document) -> list[tuple[int, str]]:
     marks: list[tuple[int, str]] = []
     compact = doc.compact
     clean = doc.clean
@@ -228,9 +228,6 @@ def scope_marks(doc: Document) -> list[tuple[int, str]]:
         scope = _title_scope(title, nxt)
         if scope:
             marks.append((n + 1, scope))
-    if len(_MARK_CACHE) > 8:
-        _MARK_CACHE.clear()
-    _MARK_CACHE[id(doc)] = (doc, marks)
     return marks
 
 
@@ -855,27 +852,22 @@ def _read_pdf_rows(doc: Document, start: int, k: int, scope: str, scan: Indicato
 
 # ------------------------------------------------------------------------------------------- the scan
 
-_SCAN_CACHE: dict[int, tuple[Document, IndicatorScan]] = {}
-
-
 def scan_indicator_tables(doc: Document) -> IndicatorScan:
-    """Read every indicator table of ``doc`` (Word and flattened PDF); cached per document.
+    """Read every indicator table of ``doc`` (Word and flattened PDF); built once per document.
 
     Parameters
     ----------
     doc:
         The document.
     """
-    hit = _SCAN_CACHE.get(id(doc))
-    if hit and hit[0] is doc:
-        return hit[1]
+    return doc.derived("indicator_scan", _scan_indicator_tables)
+
+
+def _scan_indicator_tables(doc: Document) -> IndicatorScan:
     scan = IndicatorScan()
     group = [0]
     _word_tables(doc, scan, group)
     _pdf_tables(doc, scan, group)
     scan.rows.sort(key=lambda r: r.line)
     scan.totals.sort(key=lambda t: t.line)
-    if len(_SCAN_CACHE) > 8:
-        _SCAN_CACHE.clear()
-    _SCAN_CACHE[id(doc)] = (doc, scan)
     return scan
