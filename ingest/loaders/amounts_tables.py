@@ -297,6 +297,7 @@ _PROJECT_NAME = re.compile(
     r"项目(?:支出)?名称[:：]?(?P<name>[^\n]{2,60}?)(?=主管部门|实施单位|项目负责人|项目资金|预算单位|\n|$)"
 )
 _PROJECT_TITLE = re.compile(r"^[（(](?P<name>[^（()）]{2,40}?)(?:支出)?项目[）)]$")
+_OPEN_PARENS = frozenset("（(")
 _PROJECT_TABLE = re.compile(r"^(?:\d{4}年度?)?(?P<name>[^\s，。；]{2,40}?)(?:支出)?项目(?:支出)?绩效(?:自评|目标)")
 _TITLE_LIKE = re.compile(r"(?:表|情况|总计|合计|图)$")
 _TITLE_LAST = frozenset("表况计图\n")  # the last character of any text _TITLE_LIKE finds a match in
@@ -411,8 +412,9 @@ class _TableReader:
                 self._word_table(table, state)
             else:
                 self._pdf_table(table, state)
-            # ``max(r.last_line for r in table.rows)``, the property's expression written out
-            prev_end = max([max([c.line for c in r.cells]) if r.cells else r.line for r in table.rows])
+            # ``max(r.last_line for r in table.rows)``: the lines of all cells, and those of rows without any
+            prev_end = max([c.line for r in table.rows for c in r.cells] +
+                           [r.line for r in table.rows if not r.cells])
         return self.out
 
     # ------------------------------------------------------------------------------------ text lines
@@ -476,11 +478,12 @@ class _TableReader:
         if not spans:
             return  # no column words: neither branch below applies
         cols, _, end = _last_header_run(spans)
-        if sum(c.kind == "money" for c in cols) >= 2 or (
-                any(c.kind == "money" for c in cols) and any(c.kind == "pct" for c in cols)):
+        kinds = [c.kind for c in cols]
+        money = kinds.count("money")
+        if money >= 2 or (money and "pct" in kinds):
             state.columns = cols
             state.label_from = end
-        elif len(cols) >= 2 and all(c.kind == "skip" for c in cols):
+        elif len(kinds) >= 2 and kinds.count("skip") == len(kinds):
             # a header of counts (编制数, 在职人数, 控制率 …): its rows hold no money
             state.columns = []
             state.label_from = end
@@ -492,7 +495,9 @@ class _TableReader:
             seen = set()
             for n in [n for n, text in enumerate(self.doc.clean, 1) if "项目" in text]:
                 t = self.doc.compact[n - 1]
-                m = _PROJECT_TITLE.match(t) or _PROJECT_NAME.search(t)
+                # a title starts with a parenthesis, and "名称" is in every text _PROJECT_NAME matches
+                m = (t[:1] in _OPEN_PARENS and _PROJECT_TITLE.match(t)) or (
+                    "名称" in t and _PROJECT_NAME.search(t))
                 if m:
                     name = _bare_project(m.group("name"))
                     if name and name not in seen:
