@@ -328,7 +328,7 @@ def _bare_project(name: str) -> str:
 
 def _is_num(text: str) -> bool:
     t = text.strip()
-    return bool(t) and (parse_number(t) is not None or bool(_PCT_TOKEN.match(t)))
+    return bool(t) and (parse_number(t) is not None or ("%" in t and bool(_PCT_TOKEN.match(t))))
 
 
 def _num(text: str) -> float | None:
@@ -401,11 +401,12 @@ class _TableReader:
 
     def run(self) -> list[dict]:
         prev_end = 0
+        compact = self.doc.compact  # (a property: built once, then the same list)
         for table in self.doc.tables:
             state = _State()
             start = max(prev_end + 1, table.line - CONTEXT_LINES)
             for n in range(start, table.line):
-                text = self.doc.compact[n - 1]
+                text = compact[n - 1]
                 if text:
                     self._text(state, text, n)
             if table.rows[0].source == "tab":
@@ -467,10 +468,12 @@ class _TableReader:
             else:
                 # ``_spans_after`` without words in ``old``: the scan of ``old`` attempted everywhere and
                 # found nothing, at ``len(old) - REACH`` too, where a scan of ``buffer`` from there starts
-                spans = _spans_from(buffer, self.fy, self.budget_doc, _COLUMN_WORD_HEAD.search(
-                    buffer, max(0, len(old) - _COLUMN_WORD_REACH - cut)))
+                start = len(old) - _COLUMN_WORD_REACH - cut
+                head = _COLUMN_WORD_HEAD.search(buffer, start if start > 0 else 0)
+                spans = _spans_from(buffer, self.fy, self.budget_doc, head) if head else []
             # what is left of ``old`` holds no whitespace after spaceless_from; the new text may hold some
-            spaceless_from = len(buffer) if _has_space(text) else max(0, state.spaceless_from - cut)
+            # (``text.split() != [text]``: ``_has_space(text)``, written out)
+            spaceless_from = len(buffer) if text.split() != [text] else max(0, state.spaceless_from - cut)
         else:
             spans = header_columns_spans(buffer, self.fy, self.budget_doc)
             spaceless_from = len(buffer) if _has_space(buffer) else 0
@@ -493,8 +496,9 @@ class _TableReader:
         if self._names is None:
             self._names = []
             seen = set()
+            compact = self.doc.compact
             for n in [n for n, text in enumerate(self.doc.clean, 1) if "项目" in text]:
-                t = self.doc.compact[n - 1]
+                t = compact[n - 1]
                 # a title starts with a parenthesis, and "名称" is in every text _PROJECT_NAME matches
                 m = (t[:1] in _OPEN_PARENS and _PROJECT_TITLE.match(t)) or (
                     "名称" in t and _PROJECT_NAME.search(t))
