@@ -684,32 +684,45 @@ class _TableReader:
 
     # ------------------------------------------------------------------------------------ Word tables
 
-    def _money_header(self, row: Row) -> dict[int, ColumnKind] | None:
-        """The columns of a Word row that is a header of measures (no numbers, two column words or more)."""
-        texts = row.texts
-        if any(self._numeric[t] for t in texts):
-            return None
+    def _column_kinds(self, texts: list[str]) -> dict[int, ColumnKind]:
+        """The columns the cells of a row name, by cell index (cells that name none left out)."""
         kinds = {i: self._kind[t] for i, t in enumerate(texts) if t}
-        kinds = {i: k for i, k in kinds.items() if k is not None}
+        return {i: k for i, k in kinds.items() if k is not None}
+
+    @staticmethod
+    def _money_header(kinds: dict[int, ColumnKind] | None) -> dict[int, ColumnKind] | None:
+        """The columns of a Word row that is a header of measures (no numbers, two column words or more).
+
+        ``kinds`` are the row's ``_column_kinds``, None for a row that holds a number.
+        """
+        if kinds is None:
+            return None
         money = sum(k.kind == "money" for k in kinds.values())
         return kinds if money >= 2 else None
 
     def _word_table(self, table: Table, state: _State) -> None:
+        # each row's cell texts, which of them are numbers, and for a row without numbers the columns its
+        # cells name: computed once here for the look-ahead below, the row and its header reading
+        texts = [[c.text for c in row.cells] for row in table.rows]
+        isnum = [[self._numeric[t] for t in row_texts] for row_texts in texts]
+        kinds = [None if any(row_isnum) else self._column_kinds(row_texts)
+                 for row_texts, row_isnum in zip(texts, isnum)]
         # the next header of measures below each row: used only for rows of several unlabelled values that
         # no header above explains (a table whose rows were put out of order)
         ahead: list[dict[int, ColumnKind]] = [{} for _ in table.rows]
         nxt: dict[int, ColumnKind] = {}
         for k in range(len(table.rows) - 1, -1, -1):
             ahead[k] = nxt
-            nxt = self._money_header(table.rows[k]) or nxt
+            nxt = self._money_header(kinds[k]) or nxt
         for k, row in enumerate(table.rows):
             state.ahead = ahead[k]
-            self._word_row(row, state)
+            self._word_row(row, state, texts[k], isnum[k], kinds[k])
 
-    def _word_row(self, row: Row, state: _State) -> None:
+    def _word_row(self, row: Row, state: _State, texts: list[str], isnum: list[bool],
+                  kinds: dict[int, ColumnKind] | None) -> None:
+        """One row of a Word table, with its cell texts, which of them are numbers and its ``_column_kinds``
+        (None when it holds a number)."""
         cells = row.cells
-        texts = [c.text for c in cells]
-        isnum = [self._numeric[t] for t in texts]  # each cell tested once
         nonempty = [t for t in texts if t]
         numeric = [i for i, t in enumerate(texts)
                    if isnum[i] or (i > 0 and t[:1] in _DASH_FIRST and _DASH.match(t))]
@@ -732,7 +745,7 @@ class _TableReader:
             if m:
                 state.unit = m.group("u") or m.group("u2")
         if not numeric:
-            self._word_header(row, state)
+            self._word_header(row, state, texts, kinds)
             return
         if state.item_cols:
             self._word_transposed(row, state)
@@ -781,16 +794,16 @@ class _TableReader:
             self._emit(state, got[0], got[1], measure, texts[j], cells[j].line, year,
                        pct if measure == "actual" and col is not None else None)
 
-    def _word_header(self, row: Row, state: _State) -> None:
-        """A row without numbers: a header of measures, a header of items (transposed), or a sub-heading."""
-        texts = row.texts
+    def _word_header(self, row: Row, state: _State, texts: list[str], kinds: dict[int, ColumnKind]) -> None:
+        """A row without numbers: a header of measures, a header of items (transposed), or a sub-heading.
+
+        ``texts`` are its cell texts and ``kinds`` the columns they name (``_column_kinds``).
+        """
         # "指标" or "完成值" is in every text _INDICATOR_HEADER matches
         if any(("指标" in t or "完成值" in t) and _INDICATOR_HEADER.search(t) for t in texts):
             state.by_index, state.pair_measure, state.item_cols = {}, {}, {}
             state.columns = None
             return
-        kinds = {i: self._kind[t] for i, t in enumerate(texts) if t}
-        kinds = {i: k for i, k in kinds.items() if k is not None}
         if sum(k.kind == "money" for k in kinds.values()) >= 1 and len(kinds) >= 2 or \
                 sum(k.kind == "skip" for k in kinds.values()) >= 2:
             state.by_index = kinds
