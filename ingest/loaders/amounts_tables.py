@@ -297,6 +297,7 @@ _PROJECT_NAME = re.compile(
     r"项目(?:支出)?名称[:：]?(?P<name>[^\n]{2,60}?)(?=主管部门|实施单位|项目负责人|项目资金|预算单位|\n|$)"
 )
 _PROJECT_TITLE = re.compile(r"^[（(](?P<name>[^（()）]{2,40}?)(?:支出)?项目[）)]$")
+_OPEN_PARENS = frozenset("（(")
 _PROJECT_TABLE = re.compile(r"^(?:\d{4}年度?)?(?P<name>[^\s，。；]{2,40}?)(?:支出)?项目(?:支出)?绩效(?:自评|目标)")
 _TITLE_LIKE = re.compile(r"(?:表|情况|总计|合计|图)$")
 _TITLE_LAST = frozenset("表况计图\n")  # the last character of any text _TITLE_LIKE finds a match in
@@ -327,7 +328,7 @@ def _bare_project(name: str) -> str:
 
 def _is_num(text: str) -> bool:
     t = text.strip()
-    return bool(t) and (parse_number(t) is not None or bool(_PCT_TOKEN.match(t)))
+    return bool(t) and (parse_number(t) is not None or ("%" in t and bool(_PCT_TOKEN.match(t))))
 
 
 def _num(text: str) -> float | None:
@@ -400,19 +401,21 @@ class _TableReader:
 
     def run(self) -> list[dict]:
         prev_end = 0
+        compact = self.doc.compact  # (a property: built once, then the same list)
         for table in self.doc.tables:
             state = _State()
             start = max(prev_end + 1, table.line - CONTEXT_LINES)
             for n in range(start, table.line):
-                text = self.doc.compact[n - 1]
+                text = compact[n - 1]
                 if text:
                     self._text(state, text, n)
             if table.rows[0].source == "tab":
                 self._word_table(table, state)
             else:
                 self._pdf_table(table, state)
-            # ``max(r.last_line for r in table.rows)``, the property's expression written out
-            prev_end = max([max([c.line for c in r.cells]) if r.cells else r.line for r in table.rows])
+            # ``max(r.last_line for r in table.rows)``: the lines of all cells, and those of rows without any
+            prev_end = max([c.line for r in table.rows for c in r.cells] +
+                           [r.line for r in table.rows if not r.cells])
         return self.out
 
     # ------------------------------------------------------------------------------------ text lines
@@ -465,10 +468,12 @@ class _TableReader:
             else:
                 # ``_spans_after`` without words in ``old``: the scan of ``old`` attempted everywhere and
                 # found nothing, at ``len(old) - REACH`` too, where a scan of ``buffer`` from there starts
-                spans = _spans_from(buffer, self.fy, self.budget_doc, _COLUMN_WORD_HEAD.search(
-                    buffer, max(0, len(old) - _COLUMN_WORD_REACH - cut)))
+                start = len(old) - _COLUMN_WORD_REACH - cut
+                head = _COLUMN_WORD_HEAD.search(buffer, start if start > 0 else 0)
+                spans = _spans_from(buffer, self.fy, self.budget_doc, head) if head else []
             # what is left of ``old`` holds no whitespace after spaceless_from; the new text may hold some
-            spaceless_from = len(buffer) if _has_space(text) else max(0, state.spaceless_from - cut)
+            # (``text.split() != [text]``: ``_has_space(text)``, written out)
+            spaceless_from = len(buffer) if text.split() != [text] else max(0, state.spaceless_from - cut)
         else:
             spans = header_columns_spans(buffer, self.fy, self.budget_doc)
             spaceless_from = len(buffer) if _has_space(buffer) else 0
@@ -476,11 +481,12 @@ class _TableReader:
         if not spans:
             return  # no column words: neither branch below applies
         cols, _, end = _last_header_run(spans)
-        if sum(c.kind == "money" for c in cols) >= 2 or (
-                any(c.kind == "money" for c in cols) and any(c.kind == "pct" for c in cols)):
+        kinds = [c.kind for c in cols]
+        money = kinds.count("money")
+        if money >= 2 or (money and "pct" in kinds):
             state.columns = cols
             state.label_from = end
-        elif len(cols) >= 2 and all(c.kind == "skip" for c in cols):
+        elif len(kinds) >= 2 and kinds.count("skip") == len(kinds):
             # a header of counts (编制数, 在职人数, 控制率 …): its rows hold no money
             state.columns = []
             state.label_from = end
@@ -490,9 +496,12 @@ class _TableReader:
         if self._names is None:
             self._names = []
             seen = set()
+            compact = self.doc.compact
             for n in [n for n, text in enumerate(self.doc.clean, 1) if "项目" in text]:
-                t = self.doc.compact[n - 1]
-                m = _PROJECT_TITLE.match(t) or _PROJECT_NAME.search(t)
+                t = compact[n - 1]
+                # a title starts with a parenthesis, and "名称" is in every text _PROJECT_NAME matches
+                m = (t[:1] in _OPEN_PARENS and _PROJECT_TITLE.match(t)) or (
+                    "名称" in t and _PROJECT_NAME.search(t))
                 if m:
                     name = _bare_project(m.group("name"))
                     if name and name not in seen:
@@ -675,32 +684,45 @@ class _TableReader:
 
     # ------------------------------------------------------------------------------------ Word tables
 
-    def _money_header(self, row: Row) -> dict[int, ColumnKind] | None:
-        """The columns of a Word row that is a header of measures (no numbers, two column words or more)."""
-        texts = row.texts
-        if any(self._numeric[t] for t in texts):
-            return None
+    def _column_kinds(self, texts: list[str]) -> dict[int, ColumnKind]:
+        """The columns the cells of a row name, by cell index (cells that name none left out)."""
         kinds = {i: self._kind[t] for i, t in enumerate(texts) if t}
-        kinds = {i: k for i, k in kinds.items() if k is not None}
+        return {i: k for i, k in kinds.items() if k is not None}
+
+    @staticmethod
+    def _money_header(kinds: dict[int, ColumnKind] | None) -> dict[int, ColumnKind] | None:
+        """The columns of a Word row that is a header of measures (no numbers, two column words or more).
+
+        ``kinds`` are the row's ``_column_kinds``, None for a row that holds a number.
+        """
+        if kinds is None:
+            return None
         money = sum(k.kind == "money" for k in kinds.values())
         return kinds if money >= 2 else None
 
     def _word_table(self, table: Table, state: _State) -> None:
+        # each row's cell texts, which of them are numbers, and for a row without numbers the columns its
+        # cells name: computed once here for the look-ahead below, the row and its header reading
+        texts = [[c.text for c in row.cells] for row in table.rows]
+        isnum = [[self._numeric[t] for t in row_texts] for row_texts in texts]
+        kinds = [None if any(row_isnum) else self._column_kinds(row_texts)
+                 for row_texts, row_isnum in zip(texts, isnum)]
         # the next header of measures below each row: used only for rows of several unlabelled values that
         # no header above explains (a table whose rows were put out of order)
         ahead: list[dict[int, ColumnKind]] = [{} for _ in table.rows]
         nxt: dict[int, ColumnKind] = {}
         for k in range(len(table.rows) - 1, -1, -1):
             ahead[k] = nxt
-            nxt = self._money_header(table.rows[k]) or nxt
+            nxt = self._money_header(kinds[k]) or nxt
         for k, row in enumerate(table.rows):
             state.ahead = ahead[k]
-            self._word_row(row, state)
+            self._word_row(row, state, texts[k], isnum[k], kinds[k])
 
-    def _word_row(self, row: Row, state: _State) -> None:
+    def _word_row(self, row: Row, state: _State, texts: list[str], isnum: list[bool],
+                  kinds: dict[int, ColumnKind] | None) -> None:
+        """One row of a Word table, with its cell texts, which of them are numbers and its ``_column_kinds``
+        (None when it holds a number)."""
         cells = row.cells
-        texts = [c.text for c in cells]
-        isnum = [self._numeric[t] for t in texts]  # each cell tested once
         nonempty = [t for t in texts if t]
         numeric = [i for i, t in enumerate(texts)
                    if isnum[i] or (i > 0 and t[:1] in _DASH_FIRST and _DASH.match(t))]
@@ -723,7 +745,7 @@ class _TableReader:
             if m:
                 state.unit = m.group("u") or m.group("u2")
         if not numeric:
-            self._word_header(row, state)
+            self._word_header(row, state, texts, kinds)
             return
         if state.item_cols:
             self._word_transposed(row, state)
@@ -772,16 +794,16 @@ class _TableReader:
             self._emit(state, got[0], got[1], measure, texts[j], cells[j].line, year,
                        pct if measure == "actual" and col is not None else None)
 
-    def _word_header(self, row: Row, state: _State) -> None:
-        """A row without numbers: a header of measures, a header of items (transposed), or a sub-heading."""
-        texts = row.texts
+    def _word_header(self, row: Row, state: _State, texts: list[str], kinds: dict[int, ColumnKind]) -> None:
+        """A row without numbers: a header of measures, a header of items (transposed), or a sub-heading.
+
+        ``texts`` are its cell texts and ``kinds`` the columns they name (``_column_kinds``).
+        """
         # "指标" or "完成值" is in every text _INDICATOR_HEADER matches
         if any(("指标" in t or "完成值" in t) and _INDICATOR_HEADER.search(t) for t in texts):
             state.by_index, state.pair_measure, state.item_cols = {}, {}, {}
             state.columns = None
             return
-        kinds = {i: self._kind[t] for i, t in enumerate(texts) if t}
-        kinds = {i: k for i, k in kinds.items() if k is not None}
         if sum(k.kind == "money" for k in kinds.values()) >= 1 and len(kinds) >= 2 or \
                 sum(k.kind == "skip" for k in kinds.values()) >= 2:
             state.by_index = kinds
