@@ -461,9 +461,11 @@ class _TableReader:
             state.buffer = ""
             return
         # the column words of the buffer, read anew only near its ends (the same words as a scan of all of it)
-        if state.scanned is old and cut < len(old) and state.spaceless_from <= cut:
-            if state.spans:
-                spans = _spans_after(old, state.spans, state.spaceless_from, cut, buffer, self.fy,
+        old_spans = state.spans
+        spaceless_from = state.spaceless_from
+        if state.scanned is old and cut < len(old) and spaceless_from <= cut:
+            if old_spans:
+                spans = _spans_after(old, old_spans, spaceless_from, cut, buffer, self.fy,
                                      self.budget_doc)
             else:
                 # ``_spans_after`` without words in ``old``: the scan of ``old`` attempted everywhere and
@@ -471,9 +473,9 @@ class _TableReader:
                 start = len(old) - _COLUMN_WORD_REACH - cut
                 head = _COLUMN_WORD_HEAD.search(buffer, start if start > 0 else 0)
                 spans = _spans_from(buffer, self.fy, self.budget_doc, head) if head else []
-            # what is left of ``old`` holds no whitespace after spaceless_from; the new text may hold some
+            # what is left of ``old`` holds no whitespace (spaceless_from <= cut); the new text may hold some
             # (``text.split() != [text]``: ``_has_space(text)``, written out)
-            spaceless_from = len(buffer) if text.split() != [text] else max(0, state.spaceless_from - cut)
+            spaceless_from = len(buffer) if text.split() != [text] else 0
         else:
             spans = header_columns_spans(buffer, self.fy, self.budget_doc)
             spaceless_from = len(buffer) if _has_space(buffer) else 0
