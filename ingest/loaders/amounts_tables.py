@@ -180,6 +180,11 @@ _BUDGET_KINDS = {True: ColumnKind("money", _initial_or_final(True)), False: Colu
 def _match_kind(m: re.Match, fiscal_year: int | None, budget_doc: bool) -> ColumnKind:
     """The column kind of one ``_COLUMN_WORD`` match."""
     g = m.lastgroup
+    # a word without a year names no year: its alternative's group is the last one (the branches exclude
+    # each other), and the year and rel groups are then empty
+    kind = _PLAIN_KINDS.get(g)
+    if kind is not None:
+        return kind
     if m.group("year"):
         word = m.group("ymeasure")
         if "决算" in word or "执行" in word or "实际" in word:
