@@ -180,8 +180,8 @@ _BUDGET_KINDS = {True: ColumnKind("money", _initial_or_final(True)), False: Colu
 def _match_kind(m: re.Match, fiscal_year: int | None, budget_doc: bool) -> ColumnKind:
     """The column kind of one ``_COLUMN_WORD`` match."""
     g = m.lastgroup
-    # a word without a year names no year: its alternative's group is the last one (the branches exclude
-    # each other), and the year and rel groups are then empty
+    # a word of the initial/final/pct/actual/skip branches: its group is the last one matched (the branches
+    # exclude each other), and the year and rel groups are then empty, so the tests below would give this
     kind = _PLAIN_KINDS.get(g)
     if kind is not None:
         return kind
@@ -211,13 +211,12 @@ def _match_kind(m: re.Match, fiscal_year: int | None, budget_doc: bool) -> Colum
 # the most text one ``_COLUMN_WORD`` match can read when the text holds no whitespace (only its ``\s*`` can
 # stretch a match): ``2020年度年初预算数``, 4 digits + 年度 + a 5-character measure (keep in step with the words)
 _COLUMN_WORD_REACH = 11
-_WHITESPACE = re.compile(r"\s")
 
 
 def _has_space(text: str) -> bool:
-    """Whether ``_WHITESPACE`` finds a character in ``text`` (true for an empty text too).
+    """Whether ``text`` holds a character ``\\s`` matches (or is empty: a caution that costs nothing).
 
-    ``str.split()`` cuts at the characters ``\\s`` matches (both test ``Py_UNICODE_ISSPACE``), and is quicker.
+    ``str.split()`` cuts at exactly those characters (both test ``Py_UNICODE_ISSPACE``), quicker than a regex.
     """
     return text.split() != [text]
 
