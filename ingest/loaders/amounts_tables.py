@@ -180,6 +180,11 @@ _BUDGET_KINDS = {True: ColumnKind("money", _initial_or_final(True)), False: Colu
 def _match_kind(m: re.Match, fiscal_year: int | None, budget_doc: bool) -> ColumnKind:
     """The column kind of one ``_COLUMN_WORD`` match."""
     g = m.lastgroup
+    # a word of the initial/final/pct/actual/skip branches: its group is the last one matched (the branches
+    # exclude each other), and the year and rel groups are then empty, so the tests below would give this
+    kind = _PLAIN_KINDS.get(g)
+    if kind is not None:
+        return kind
     if m.group("year"):
         word = m.group("ymeasure")
         if "决算" in word or "执行" in word or "实际" in word:
@@ -206,13 +211,12 @@ def _match_kind(m: re.Match, fiscal_year: int | None, budget_doc: bool) -> Colum
 # the most text one ``_COLUMN_WORD`` match can read when the text holds no whitespace (only its ``\s*`` can
 # stretch a match): ``2020年度年初预算数``, 4 digits + 年度 + a 5-character measure (keep in step with the words)
 _COLUMN_WORD_REACH = 11
-_WHITESPACE = re.compile(r"\s")
 
 
 def _has_space(text: str) -> bool:
-    """Whether ``_WHITESPACE`` finds a character in ``text`` (true for an empty text too).
+    """Whether ``text`` holds a character ``\\s`` matches (or is empty: a caution that costs nothing).
 
-    ``str.split()`` cuts at the characters ``\\s`` matches (both test ``Py_UNICODE_ISSPACE``), and is quicker.
+    ``str.split()`` cuts at exactly those characters (both test ``Py_UNICODE_ISSPACE``), quicker than a regex.
     """
     return text.split() != [text]
 
@@ -461,9 +465,11 @@ class _TableReader:
             state.buffer = ""
             return
         # the column words of the buffer, read anew only near its ends (the same words as a scan of all of it)
-        if state.scanned is old and cut < len(old) and state.spaceless_from <= cut:
-            if state.spans:
-                spans = _spans_after(old, state.spans, state.spaceless_from, cut, buffer, self.fy,
+        old_spans = state.spans
+        spaceless_from = state.spaceless_from
+        if state.scanned is old and cut < len(old) and spaceless_from <= cut:
+            if old_spans:
+                spans = _spans_after(old, old_spans, spaceless_from, cut, buffer, self.fy,
                                      self.budget_doc)
             else:
                 # ``_spans_after`` without words in ``old``: the scan of ``old`` attempted everywhere and
@@ -471,9 +477,9 @@ class _TableReader:
                 start = len(old) - _COLUMN_WORD_REACH - cut
                 head = _COLUMN_WORD_HEAD.search(buffer, start if start > 0 else 0)
                 spans = _spans_from(buffer, self.fy, self.budget_doc, head) if head else []
-            # what is left of ``old`` holds no whitespace after spaceless_from; the new text may hold some
+            # what is left of ``old`` holds no whitespace (spaceless_from <= cut); the new text may hold some
             # (``text.split() != [text]``: ``_has_space(text)``, written out)
-            spaceless_from = len(buffer) if text.split() != [text] else max(0, state.spaceless_from - cut)
+            spaceless_from = len(buffer) if text.split() != [text] else 0
         else:
             spans = header_columns_spans(buffer, self.fy, self.budget_doc)
             spaceless_from = len(buffer) if _has_space(buffer) else 0
