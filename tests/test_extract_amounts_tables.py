@@ -411,3 +411,15 @@ def test_similar_projects_stay_apart():
     cands = table_amounts(document_from_text(text), DocMeta(fiscal_year=2022))
     assert {c["scope"] for c in cands if c["value_wan"] in (73, 70)} == {"project:城乡医疗救助市级补助资金"}
     assert {c["scope"] for c in cands if c["value_wan"] in (40, 38)} == {"project:城乡医疗救助区级补助资金"}
+
+
+@pytest.mark.parametrize("extra", [0, 20, 60, 78, 80, 82, 90])
+def test_pdf_row_label_read_after_the_header_however_long_the_text_above(extra):
+    # the label of a numbers-only PDF row is the text after the header words; when the text above is long
+    # enough for the rolling buffer to drop its start, the label must still start after the header words
+    bureau = "某市民政局" + "救" * extra
+    text = PROJECT_PDF.format(fy=2023, name="困难群众临时救助", bureau=bureau, a="320.5", b="350",
+                              c="341.2", d="300.1", e="41.1", rate="97.49")
+    cands = table_amounts(document_from_text(text), DocMeta(fiscal_year=2023))
+    total = _one(cands, "年度资金总额", "actual")
+    assert (total["value_wan"], total["pct"]) == (341.2, 97.49)

@@ -456,6 +456,10 @@ class _TableReader:
             self._set_project(state, m.group("name"), line)
             buffer = state.buffer = buffer[m.end():]
             cut += m.end()
+        if cut:
+            # where the text after the header words starts moves with the buffer's start (to its start once
+            # the header words have left the buffer)
+            state.label_from = max(0, state.label_from - cut)
         # the buffer read before holds no _INDICATOR_HEADER word (it would have been emptied), so a word can
         # only end in the new text, and starts at most 3 characters before it (the words are 3 or 4 long);
         # and "指标" or "完成值" is in each of them
