@@ -235,3 +235,26 @@ def test_a_rate_in_a_later_sentence_goes_to_the_figure_it_names(rate):
     assert len(actual) == 1 and actual[0].pct == 87.5 and actual[0].pct_basis == "completion"
     # the rate goes to that one figure only
     assert all(f.pct is None for f in facts if f is not actual[0])
+
+
+@pytest.mark.parametrize("word,sign", [("降低", -1), ("减少", -1), ("增长", 1), ("上升", 1)])
+@pytest.mark.parametrize("compare", ["本年数与上年数比", "与上年相比", "与上年度比较"])
+def test_a_change_on_the_prior_year_stated_later_goes_to_the_figure_of_its_measure(word, sign, compare):
+    facts = _run(
+        "“三公”经费年初预算3.5万元，实际支出3.25万元（其中：公务接待费支出1.2万元）。"
+        "2023年“三公”经费预算4万元，实际支出4.1万元。"
+        f"年初预算{compare}{word}12.5%，实际支出{compare}{word}20.73%，严格执行中央八项规定。\n"
+    )
+    budget = _find(facts, "三公经费", "budget_initial", 3.5)[0]
+    spent = _find(facts, "三公经费", "actual", 3.25)[0]
+    assert (budget["pct"], budget["pct_basis"]) == (sign * 12.5, "change")
+    assert (spent["pct"], spent["pct_basis"]) == (sign * 20.73, "change")
+    # neither the part nor the prior year's figures take the change
+    assert _find(facts, "公务接待费", "actual", 1.2)[0]["pct"] is None
+    assert all(f["pct"] is None for f in facts if f["year"] == 2023)
+
+
+def test_a_later_sentence_with_an_amount_of_its_own_gives_no_change():
+    facts = _run("“三公”经费年初预算3.5万元，实际支出3.25万元。"
+                 "年初预算与上年相比减少0.5万元，下降12.5%。\n")
+    assert _find(facts, "三公经费", "budget_initial", 3.5)[0]["pct"] is None

@@ -590,6 +590,7 @@ def _paragraph_amounts(doc: Document, meta: DocMeta, para: str, p_start: int, ct
         if si + 1 < len(sentences) and facts_here:
             _change_in_next(para, sentences[si + 1], facts_here)
     _rates_stated_later(para, sentences, out)
+    _changes_stated_later(para, sentences, out, fy)
     return out
 
 
@@ -625,6 +626,46 @@ def _rates_stated_later(para: str, sentences: list[tuple[int, int]], facts: list
                 if (fact["pct"] is None and fact["measure"] == "actual" and len(core) >= 2
                         and core in label):
                     fact["pct"], fact["pct_basis"] = parse_number(m.group("num")), "completion"
+                    break
+
+
+# a change on the prior year stated for one measure, in a sentence of its own
+# (年初预算本年数与上年数比降低64.26%, 实际支出与上年相比增长5%)
+_LATER_CHANGE = re.compile(
+    r"(?P<measure>年初预算|全年预算|调整后预算|预算|实际支出|决算)[^，。；%\d]{0,6}?与上年(?:数|度|同期)?(?:相)?比较?"
+    r"(?P<word>增长|增加|上升|降低|下降|减少)了?(?P<num>\d+(?:\.\d+)?)\s*%")
+
+
+def _changes_stated_later(para: str, sentences: list[tuple[int, int]], facts: list[dict],
+                          fiscal_year: int | None) -> None:
+    """A change on the prior year stated for a measure in a later sentence of the paragraph, with no amount
+    of its own, goes to the paragraph's first figure of that measure and year that has no percentage.
+
+    Parameters
+    ----------
+    para:
+        The paragraph.
+    sentences:
+        Its sentence bounds.
+    facts:
+        The amounts found in it, in order.
+    fiscal_year:
+        The document's year (the change is the current year's).
+    """
+    if not facts or "与上年" not in para:
+        return
+    for s0, s1 in sentences:
+        if para.find("与上年", s0, s1) < 0:
+            continue
+        sentence = para[s0:s1]
+        if AMOUNT_END.search(sentence):
+            continue
+        for m in _LATER_CHANGE.finditer(sentence):
+            measure = measure_of(m.group("measure"))
+            sign = change_sign(m.group("word"))
+            for fact in facts:
+                if fact["pct"] is None and fact["measure"] == measure and fact["year"] == fiscal_year:
+                    fact["pct"], fact["pct_basis"] = sign * parse_number(m.group("num")), "change"
                     break
 
 
