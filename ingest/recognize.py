@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .document import Document
 from .loaders.base import DocMeta
+from .memo import Memo
 
 __all__ = ["recognize", "DOC_TYPES", "is_disclosure"]
 
@@ -93,21 +94,8 @@ class _TextCounts:
     """How often words occur in one text (anywhere, and where they start a name), each counted once."""
 
     def __init__(self, text: str):
-        self.text = text
-        self._any: dict[str, int] = {}
-        self._starts: dict[str, int] = {}
-
-    def count(self, word: str) -> int:
-        n = self._any.get(word)
-        if n is None:
-            n = self._any[word] = self.text.count(word) if self.text else 0
-        return n
-
-    def starts(self, word: str) -> int:
-        n = self._starts.get(word)
-        if n is None:
-            n = self._starts[word] = len(_BOUNDARY(word).findall(self.text))
-        return n
+        self.count = Memo(lambda word: text.count(word) if text else 0)
+        self.starts = Memo(lambda word: len(_BOUNDARY(word).findall(text)))
 
 
 def _split_places(place: str, text: str | _TextCounts = "") -> list[str]:
@@ -127,10 +115,10 @@ def _split_places(place: str, text: str | _TextCounts = "") -> list[str]:
             if not _plausible_word(word):
                 continue
             # a longer reading wins only where the text never uses the shorter one alone (张家港市, not 门浏阳市)
-            used = counts.count(word)
+            used = counts.count[word]
             if _prefecture_of(word) or _PROVINCE_WORD.fullmatch(word) or (
-                    used >= 2 and (len(word) <= 3 or used == counts.count(rest[-3:])
-                                   or counts.starts(word) >= 2)):
+                    used >= 2 and (len(word) <= 3 or used == counts.count[rest[-3:]]
+                                   or counts.starts[word] >= 2)):
                 found = word
                 break
         if found is None and not words:

@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..document import Document
+from ..memo import Memo
 from ..numbers import AMOUNT, AMOUNT_END, PCT, change_sign, parse_number, to_wan
 from ..vocab import (_MEASURE_WORDS, _SCOPE_WORDS, ALIASES, EXACT_ITEMS, FUNCTION_NAMES, classify_item,
                      function_path, measure_of, normalize_label, scope_of)
@@ -364,7 +365,7 @@ def prose_amounts(doc: Document, meta: DocMeta) -> list[dict]:
     skip = _table_lines(doc)
     line_of = doc.line_of
     ctx = _Context(heads={})
-    items: dict[str, tuple[str, str, int] | None] = {}  # label → _find_item(label), each label looked up once
+    items = Memo(_find_item)  # label → _find_item(label), each label looked up once
     # each paragraph updates the heading context, and those with an amount give their amounts
     for para, p_start in _paragraphs(doc.flow):
         text = para.strip()
@@ -465,7 +466,7 @@ def _update_context(ctx: _Context, text: str, has_amount: bool) -> None:
 
 
 def _paragraph_amounts(doc: Document, meta: DocMeta, para: str, p_start: int, ctx: _Context,
-                       items: dict[str, tuple[str, str, int] | None]) -> list[dict]:
+                       items: Memo) -> list[dict]:
     """The amounts of one paragraph; ``items`` holds the ``_find_item`` answers of the document so far."""
     out: list[dict] = []
     fy = meta.fiscal_year
@@ -501,13 +502,13 @@ def _paragraph_amounts(doc: Document, meta: DocMeta, para: str, p_start: int, ct
             clause = para[c0:a0]
             if not in_list and para.find("其中", s0, a0) >= 0:
                 in_list = True
-            hit = items[clause] if clause in items else items.setdefault(clause, _find_item(clause))
+            hit = items[clause]
             if hit is None:
                 # the subject may sit before the clause, in the same sentence (…支出年初预算数为 X，决算数为 Y)
                 w0 = max(s0, floor)
                 if w0 != c0:  # (else the same text as the clause: the same answer)
                     wide = para[w0:a0]
-                    hit = items[wide] if wide in items else items.setdefault(wide, _find_item(wide))
+                    hit = items[wide]
                 if hit is None and facts_here and not _strip_measure(clause):
                     prev = facts_here[-1]
                     hit = (prev["item"], prev["category"], 0)
@@ -594,6 +595,25 @@ def _paragraph_amounts(doc: Document, meta: DocMeta, para: str, p_start: int, ct
     return out
 
 
+def _amountless_sentences(para: str, sentences: list[tuple[int, int]], word: str) -> Iterator[str]:
+    """The sentences of ``para`` that hold ``word`` and state no amount of their own, in order.
+
+    Parameters
+    ----------
+    para:
+        The paragraph.
+    sentences:
+        Its sentence bounds.
+    word:
+        What the sentence must hold.
+    """
+    if word not in para:
+        return
+    for s0, s1 in sentences:
+        if para.find(word, s0, s1) >= 0 and not AMOUNT_END.search(para, s0, s1):
+            yield para[s0:s1]
+
+
 # “三公”经费控制率为 100% / 项目支出执行率达 98.5% — a rate in a sentence of its own, no amount in it
 _LATER_RATE = re.compile(r"(?P<label>[^，。；：%\d]{2,16}?)(?:控制率|执行率|完成率|预算完成率)"
                          r"(?:为|是|达到|达|约为)?\s*(?P<num>\d+(?:\.\d+)?)\s*%")
@@ -611,14 +631,9 @@ def _rates_stated_later(para: str, sentences: list[tuple[int, int]], facts: list
     facts:
         The amounts found in it, in order.
     """
-    if not facts or "率" not in para:  # (every rate word holds 率)
+    if not facts:
         return
-    for s0, s1 in sentences:
-        if para.find("率", s0, s1) < 0:
-            continue
-        sentence = para[s0:s1]
-        if AMOUNT_END.search(sentence):
-            continue
+    for sentence in _amountless_sentences(para, sentences, "率"):  # (every rate word holds 率)
         for m in _LATER_RATE.finditer(sentence):
             label = re.sub(r"[“”\"、\s]", "", m.group("label"))
             for fact in facts:
@@ -652,14 +667,9 @@ def _changes_stated_later(para: str, sentences: list[tuple[int, int]], facts: li
     fiscal_year:
         The document's year (the change is the current year's).
     """
-    if not facts or "与上年" not in para:
+    if not facts:
         return
-    for s0, s1 in sentences:
-        if para.find("与上年", s0, s1) < 0:
-            continue
-        sentence = para[s0:s1]
-        if AMOUNT_END.search(sentence):
-            continue
+    for sentence in _amountless_sentences(para, sentences, "与上年"):
         for m in _LATER_CHANGE.finditer(sentence):
             measure = measure_of(m.group("measure"))
             sign = change_sign(m.group("word"))

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from ..document import Document, Row, Table, squeeze
+from ..memo import Memo
 from ..numbers import UNIT_FACTOR, parse_number, to_wan
 from ..vocab import EXACT_ITEMS, classify_item, normalize_label, scope_of
 from .base import DocMeta
@@ -340,23 +341,6 @@ def _num(text: str) -> float | None:
     return parse_number(t)
 
 
-class _Memo(dict):
-    """The answers of a pure function by argument, each computed on first use: ``memo[x] == function(x)``.
-
-    A known answer is a plain dict look-up (no Python call), which is what makes it worth keeping.
-    """
-
-    __slots__ = ("function",)
-
-    def __init__(self, function):
-        super().__init__()
-        self.function = function
-
-    def __missing__(self, key):
-        value = self[key] = self.function(key)
-        return value
-
-
 @dataclass
 class _State:
     """What has been read of a table so far."""
@@ -393,12 +377,12 @@ class _TableReader:
         self._names: list[tuple[str, int]] | None = None
         # the answers of pure functions of a cell or line text, each computed once per distinct text: a table
         # repeats its labels and header words, and every cell is tested by several readers
-        self._numeric = _Memo(_is_num)
-        self._value = _Memo(_num)
-        self._kind = _Memo(partial(column_kind, fiscal_year=self.fy, budget_doc=self.budget_doc))
-        self._scope_of = _Memo(scope_of)
+        self._numeric = Memo(_is_num)
+        self._value = Memo(_num)
+        self._kind = Memo(partial(column_kind, fiscal_year=self.fy, budget_doc=self.budget_doc))
+        self._scope_of = Memo(scope_of)
         # _classify depends on the state only through whether a project is read: by (label, that)
-        self._item_of = _Memo(lambda key: self._classify_label(*key))
+        self._item_of = Memo(lambda key: self._classify_label(*key))
         self._canonical_of: dict[tuple[str, int], str] = {}
 
     # ----------------------------------------------------------------------------------------- driver
